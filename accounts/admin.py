@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Public profile", {"fields": ("display_name", "affiliation", "role")}),
+    )
+    list_display = ("username", "email", "display_name", "affiliation", "is_staff")
+    search_fields = ("username", "email", "display_name", "affiliation")

@@ -1,0 +1,25 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A site account. Members are known publicly by their display name, never their email."""
+
+    class Role(models.TextChoices):
+        KNOWLEDGE_BROKER = "broker", "Knowledge broker"
+        RESEARCHER = "researcher", "Researcher"
+        PRACTITIONER = "practitioner", "Practitioner"
+        OTHER = "other", "Other"
+
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="The name shown beside this member's comments."
+    )
+    affiliation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username

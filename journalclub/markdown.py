@@ -1,0 +1,43 @@
+"""The one place where Markdown becomes HTML.
+
+Editors' text and (later) members' text are rendered with Python-Markdown and then
+sanitized by nh3 against an allowlist; nothing else in the project calls either library.
+"""
+
+import markdown as markdown_lib
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+EDITORIAL_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h3", "h4", "h5", "h6", "hr",
+    "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul",
+}  # fmt: skip
+EDITORIAL_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_editorial_cleaner = nh3.Cleaner(
+    tags=EDITORIAL_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=EDITORIAL_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener",
+)
+
+
+def _to_html(text: str, *, heading_base: int) -> str:
+    # A fresh Markdown instance per call: instances keep state and are not thread-safe.
+    md = markdown_lib.Markdown(
+        extensions=["extra", "sane_lists", "toc"],
+        extension_configs={"toc": {"baselevel": heading_base, "anchorlink": False}},
+        output_format="html",
+    )
+    return md.convert(text)
+
+
+def render_editorial(text: str) -> SafeString:
+    """Render an editor's Markdown; headings start at h3 so they sit under the page's h2s."""
+    if not text:
+        return mark_safe("")
+    # mark_safe is only ever applied to nh3's output.
+    return mark_safe(_editorial_cleaner.clean(_to_html(text, heading_base=3)))

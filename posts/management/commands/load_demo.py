@@ -1,0 +1,72 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from posts import demo
+from posts.models import Article, Contributor, KeyFinding, Question, Review, Series
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo series and reviews (and, with DEBUG on, demo accounts)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        series, _ = Series.objects.update_or_create(
+            slug=demo.SERIES["slug"], defaults={k: v for k, v in demo.SERIES.items() if k != "slug"}
+        )
+        for data in demo.REVIEWS:
+            self.load_review(series, data)
+        self.stdout.write(f"Demo content ready: {len(demo.REVIEWS)} reviews in '{series}'.")
+        if settings.DEBUG:
+            self.load_accounts()
+
+    def load_review(self, series: Series, data: dict) -> Review:
+        article_data = dict(data["article"])
+        article, _ = Article.objects.update_or_create(
+            doi=article_data.pop("doi"), defaults=article_data
+        )
+        reviewer, _ = Contributor.objects.update_or_create(
+            name=data["reviewer"]["name"], defaults=data["reviewer"]
+        )
+        review = Review.objects.filter(slug=data["slug"]).first() or Review(slug=data["slug"])
+        for field in ("title", "standfirst", "background", "summary", "commentary"):
+            setattr(review, field, data[field])
+        review.series, review.article, review.reviewer = series, article, reviewer
+        review.status = Review.Status.PUBLISHED
+        if review.published_at is None:
+            review.published_at = timezone.now() - timedelta(days=data["published_days_ago"])
+        review.save()
+        # Keyed by position so rerunning keeps each question's identity (and its discussion).
+        for position, text in enumerate(data["findings"], start=1):
+            KeyFinding.objects.update_or_create(
+                review=review, position=position, defaults={"text": text}
+            )
+        for position, text in enumerate(data["questions"], start=1):
+            Question.objects.update_or_create(
+                review=review, position=position, defaults={"text": text}
+            )
+        return review
+
+    def load_accounts(self) -> None:
+        User = get_user_model()
+        password = secrets.token_urlsafe(12)
+        editor, _ = User.objects.get_or_create(
+            username="editor",
+            defaults={"email": "editor@example.com", "display_name": "Demo Editor"},
+        )
+        editor.is_staff = True
+        editor.set_password(password)
+        editor.save()
+        editor.groups.add(Group.objects.get(name="Editors"))
+        self.stdout.write(
+            self.style.WARNING(
+                f"Demo editor account (DEBUG only): username 'editor', password '{password}'. "
+                "Sign in at /admin/."
+            )
+        )

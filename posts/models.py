@@ -1,0 +1,321 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from journalclub.markdown import render_editorial
+
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+DOI_RESOLVER = "https://doi.org/"
+
+
+class Series(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True,
+        help_text="Markdown. The standing blurb and call to action shown at the end of every "
+        "review in this series.",
+    )
+    description_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:series_detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs) -> None:
+        self.description_html = render_editorial(self.description)
+        super().save(*args, **kwargs)
+
+
+class Article(models.Model):
+    """The publication a review discusses, with what a citation needs."""
+
+    authors = models.CharField(
+        max_length=1000, help_text='As written in a citation, e.g. "Metz, A., & Boaz, A."'
+    )
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+    journal = models.CharField(max_length=300)
+    volume = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(
+        "article number or pages", max_length=50, blank=True, help_text='e.g. "e1234" or "12-34"'
+    )
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(DOI_PATTERN, "Enter a DOI such as 10.1177/26334895221105585.")],
+        help_text="Just the DOI, e.g. 10.1177/26334895221105585 (a https://doi.org/ link is "
+        "shortened to this).",
+    )
+    url = models.URLField(
+        "link to the article", max_length=500, blank=True, help_text="Where readers can read it."
+    )
+    open_access = models.BooleanField(default=False, help_text="Free to read for everyone.")
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"], condition=~Q(doi=""), name="article_doi_unique_when_present"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.short_citation()}: {self.title}"
+
+    def clean(self) -> None:
+        self.doi = self.doi.strip()
+        for prefix in (DOI_RESOLVER, "http://doi.org/", "https://dx.doi.org/", "doi:"):
+            if self.doi.lower().startswith(prefix):
+                self.doi = self.doi[len(prefix) :]
+
+    @property
+    def doi_url(self) -> str:
+        return f"{DOI_RESOLVER}{self.doi}" if self.doi else ""
+
+    @property
+    def read_url(self) -> str:
+        return self.url or self.doi_url
+
+    def short_citation(self) -> str:
+        first_author = self.authors.split(",")[0].strip()
+        several = "&" in self.authors or " and " in self.authors
+        return f"{first_author}{' et al.' if several else ''} ({self.year})"
+
+    def _title_sentence(self) -> str:
+        title = self.title.strip()
+        return title if title.endswith((".", "?", "!")) else f"{title}."
+
+    def _source_details(self) -> tuple[str, str]:
+        volume = self.volume + (f"({self.issue})" if self.issue else "")
+        return volume, self.pages
+
+    def citation(self) -> str:
+        """The APA-style reference as plain text."""
+        parts = [f"{self.authors} ({self.year}). {self._title_sentence()} {self.journal}"]
+        parts.extend(part for part in self._source_details() if part)
+        text = ", ".join(parts) + "."
+        return f"{text} {self.doi_url}" if self.doi else text
+
+    def citation_html(self) -> SafeString:
+        """The same reference with the journal and volume in italics and the DOI linked."""
+        volume, pages = self._source_details()
+        return format_html(
+            "{} ({}). {} <cite>{}</cite>{}{}.{}",
+            self.authors,
+            self.year,
+            self._title_sentence(),
+            self.journal,
+            format_html(", <i>{}</i>", volume) if volume else "",
+            format_html(", {}", pages) if pages else "",
+            format_html(' <a href="{}">{}</a>', self.doi_url, self.doi_url) if self.doi else "",
+        )
+
+
+class Contributor(models.Model):
+    """A guest reviewer. Not necessarily a site member."""
+
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text='e.g. "PhD Student"')
+    affiliation = models.CharField(
+        max_length=300, blank=True, help_text="Department and institution, as they want it shown."
+    )
+    bio = models.TextField("short bio", blank=True, help_text="Two or three sentences. Plain text.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributor_profiles",
+        help_text="The site account of this reviewer, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def credentials(self) -> str:
+        return ", ".join(part for part in (self.role, self.affiliation) if part)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self) -> "ReviewQuerySet":
+        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user) -> "ReviewQuerySet":
+        """Staff may open drafts and scheduled reviews as a preview; everyone else sees
+        only what is published."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_citation(self) -> "ReviewQuerySet":
+        return self.select_related("series", "article", "reviewer")
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reviews")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="reviews")
+    standfirst = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text="One or two sentences that introduce the review on lists, feeds and links "
+        "shared on social media. Plain text.",
+    )
+    background = models.TextField(blank=True, help_text="Markdown. The study's background.")
+    summary = models.TextField(
+        "plain-language summary", blank=True, help_text="Markdown. The study in plain words."
+    )
+    commentary = models.TextField(
+        blank=True, help_text="Markdown. The reviewer's own reading of the article."
+    )
+    background_html = models.TextField(blank=True, editable=False)
+    summary_html = models.TextField(blank=True, editable=False)
+    commentary_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="A date in the future schedules the review: it stays invisible until then.",
+    )
+    discussion_open = models.BooleanField(
+        default=True, help_text="Members may comment. Closing keeps the comments on show."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:review_detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs) -> None:
+        self.background_html = render_editorial(self.background)
+        self.summary_html = render_editorial(self.summary)
+        self.commentary_html = render_editorial(self.commentary)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_published
+
+    def publish(self) -> None:
+        """Publish now, or at the date already set if that date is in the future."""
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+        self.save()
+
+
+class NumberedItem(models.Model):
+    """A finding or question of a review. Readers see its rank as its number; the row's
+    own id stays the same whatever the editors reorder or reword."""
+
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order within the review: lower numbers come first."
+    )
+    text = models.TextField(help_text="Markdown.")
+    text_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        self.text_html = render_editorial(self.text)
+        super().save(*args, **kwargs)
+
+
+class KeyFinding(NumberedItem):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
+
+    class Meta(NumberedItem.Meta):
+        verbose_name = "key finding"
+
+
+class Question(NumberedItem):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(NumberedItem.Meta):
+        verbose_name = "question for brokers"
+        verbose_name_plural = "questions for brokers"
+
+
+def review_structured_data(review: Review, url: str) -> dict:
+    """schema.org JSON-LD: a Review whose itemReviewed is the ScholarlyArticle."""
+    article = review.article
+    scholarly_article = {
+        "@type": "ScholarlyArticle",
+        "name": article.title,
+        "author": article.authors,
+        "datePublished": str(article.year),
+        "isPartOf": {"@type": "Periodical", "name": article.journal},
+        "isAccessibleForFree": article.open_access,
+    }
+    if article.doi:
+        scholarly_article["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "DOI",
+            "value": article.doi,
+        }
+        scholarly_article["sameAs"] = article.doi_url
+    if article.url:
+        scholarly_article["url"] = article.url
+    reviewer = {"@type": "Person", "name": review.reviewer.name}
+    if review.reviewer.role:
+        reviewer["jobTitle"] = review.reviewer.role
+    if review.reviewer.affiliation:
+        reviewer["affiliation"] = {"@type": "Organization", "name": review.reviewer.affiliation}
+    return {
+        "@context": "https://schema.org",
+        "@type": "Review",
+        "name": review.title,
+        "url": url,
+        "description": review.standfirst,
+        "datePublished": review.published_at,
+        "dateModified": review.updated_at,
+        "author": reviewer,
+        "itemReviewed": scholarly_article,
+    }
