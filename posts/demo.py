@@ -138,8 +138,7 @@ REVIEWS = [
             "influence, matter as much as the quality of the evidence."
         ),
         "findings": [
-            "Timely access to good-quality, relevant research was the most reported "
-            "facilitator.",
+            "Timely access to good-quality, relevant research was the most reported facilitator.",
             "Collaboration and relationships between researchers and policymakers came next.",
             "Few studies looked at policy outcomes; most described perceptions of evidence use.",
         ],

@@ -13,6 +13,25 @@ DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 DOI_RESOLVER = "https://doi.org/"
 
 
+class DOIField(models.CharField):
+    """A DOI stored bare: pasted resolver links and "doi:" prefixes are trimmed on input."""
+
+    PREFIXES = (
+        DOI_RESOLVER,
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    )
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip()
+        for prefix in self.PREFIXES:
+            if value.lower().startswith(prefix):
+                return value[len(prefix) :].strip()
+        return value
+
+
 class Series(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -30,12 +49,12 @@ class Series(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("posts:series_detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs) -> None:
         self.description_html = render_editorial(self.description)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:series_detail", kwargs={"slug": self.slug})
 
 
 class Article(models.Model):
@@ -52,7 +71,7 @@ class Article(models.Model):
     pages = models.CharField(
         "article number or pages", max_length=50, blank=True, help_text='e.g. "e1234" or "12-34"'
     )
-    doi = models.CharField(
+    doi = DOIField(
         "DOI",
         max_length=200,
         blank=True,
@@ -75,12 +94,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return f"{self.short_citation()}: {self.title}"
-
-    def clean(self) -> None:
-        self.doi = self.doi.strip()
-        for prefix in (DOI_RESOLVER, "http://doi.org/", "https://dx.doi.org/", "doi:"):
-            if self.doi.lower().startswith(prefix):
-                self.doi = self.doi[len(prefix) :]
 
     @property
     def doi_url(self) -> str:
@@ -216,9 +229,6 @@ class Review(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("posts:review_detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs) -> None:
         self.background_html = render_editorial(self.background)
         self.summary_html = render_editorial(self.summary)
@@ -226,6 +236,9 @@ class Review(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:review_detail", kwargs={"slug": self.slug})
 
     @property
     def is_published(self) -> bool:

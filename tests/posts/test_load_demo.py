@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from posts.models import Question, Review
+
+pytestmark = pytest.mark.django_db
+
+DEMO_SLUG = "implementation-research-out-of-step-with-practice"
+
+
+def test_load_demo_creates_the_seed_review_and_is_idempotent():
+    call_command("load_demo", stdout=None)
+    question_ids = list(Question.objects.values_list("pk", flat=True).order_by("pk"))
+    call_command("load_demo")
+    assert Review.objects.published().count() == 3
+    assert list(Question.objects.values_list("pk", flat=True).order_by("pk")) == question_ids
+
+    review = Review.objects.get(slug=DEMO_SLUG)
+    assert review.article.doi == "10.1177/26334895221105585"
+    assert review.article.citation().startswith("Metz, A., Jensen, T., Farley, A., & Boaz, A.")
+    assert review.reviewer.name == "Joann Cattlin"
+    assert review.reviewer.role == "PhD Student"
+    assert review.reviewer.affiliation == (
+        "College of Global, Urban and Social Studies, RMIT University"
+    )
+    assert review.findings.count() == 3
+    assert review.questions.count() == 3
+    assert review.background and review.summary and review.commentary
+
+
+def test_load_demo_creates_an_editor_only_with_debug_on(settings, capsys):
+    settings.DEBUG = False
+    call_command("load_demo")
+    assert not get_user_model().objects.filter(username="editor").exists()
+    assert "password" not in capsys.readouterr().out
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    editor = get_user_model().objects.get(username="editor")
+    out = capsys.readouterr().out
+    password = out.split("password '")[1].split("'")[0]
+    assert editor.is_staff and editor.check_password(password)
+    assert editor.groups.filter(name="Editors").exists()
+
+
+def test_demo_review_page_shows_its_parts(client):
+    call_command("load_demo")
+    html = client.get(f"/reviews/{DEMO_SLUG}/").content.decode()
+    for text in [
+        "Joann Cattlin",
+        "PhD Student, College of Global, Urban and Social Studies, RMIT University",
+        'href="https://doi.org/10.1177/26334895221105585"',
+        "Questions for brokers",
+        'id="question-3"',
+        "KMb Journal Club",
+    ]:
+        assert text in html
