@@ -91,3 +91,24 @@ def test_bad_environment_values_are_named_in_the_error(name, value):
     result = run_check(SECRET_KEY="x", **{name: value})
     assert result.returncode != 0
     assert f"{name} must be" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["run", "test"])
+def test_make_stops_early_on_an_old_python(tmp_path, target):
+    old_python = tmp_path / "python3.11"
+    old_python.write_text(
+        '#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.11.9" && exit 0\nexit 1\n'
+    )
+    old_python.chmod(0o755)
+    result = subprocess.run(
+        ["make", target, f"PYTHON={old_python}", "VENV=" + str(tmp_path / "venv")],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Journal Club needs Python 3.12 or newer; " in result.stdout
+    assert "Python 3.11.9" in result.stdout
+    assert not (tmp_path / "venv").exists()
