@@ -16,6 +16,9 @@ class User(AbstractUser):
     )
     affiliation = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    reply_emails = models.BooleanField(
+        default=True, help_text="Send an email when someone replies to this member's comment."
+    )
 
     def __str__(self) -> str:
         return self.public_name

@@ -1,6 +1,6 @@
 """The one place where Markdown becomes HTML.
 
-Editors' text and (later) members' text are rendered with Python-Markdown and then
+Editors' text and members' comments are rendered with Python-Markdown and then
 sanitized by nh3 against an allowlist; nothing else in the project calls either library.
 """
 
@@ -16,12 +16,28 @@ EDITORIAL_TAGS = {
 EDITORIAL_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+COMMENT_TAGS = {
+    "a", "blockquote", "br", "code", "em", "li", "ol", "p", "pre", "strong", "ul",
+}  # fmt: skip
+COMMENT_ATTRIBUTES = {"a": {"href"}}
+
 _editorial_cleaner = nh3.Cleaner(
     tags=EDITORIAL_TAGS,
     clean_content_tags={"script", "style"},
     attributes=EDITORIAL_ATTRIBUTES,
     url_schemes=URL_SCHEMES,
     link_rel="noopener",
+)
+
+
+# Members' text: no headings, images, tables or relative links.
+_comment_cleaner = nh3.Cleaner(
+    tags=COMMENT_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=COMMENT_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    url_relative="deny",
+    link_rel="nofollow ugc noopener",
 )
 
 
@@ -35,9 +51,29 @@ def _to_html(text: str, *, heading_base: int) -> str:
     return md.convert(text)
 
 
+def _comment_to_html(text: str) -> str:
+    md = markdown_lib.Markdown(
+        extensions=["sane_lists", "fenced_code", "nl2br", "pymdownx.magiclink"],
+        extension_configs={"pymdownx.magiclink": {"hide_protocol": False}},
+        output_format="html",
+    )
+    # Members' raw HTML is shown as the text they typed rather than interpreted.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md.convert(text)
+
+
 def render_editorial(text: str) -> SafeString:
     """Render an editor's Markdown; headings start at h3 so they sit under the page's h2s."""
     if not text:
         return mark_safe("")
     # mark_safe is only ever applied to nh3's output.
     return mark_safe(_editorial_cleaner.clean(_to_html(text, heading_base=3)))
+
+
+def render_comment(text: str) -> SafeString:
+    """Render a member's Markdown with the stricter allowlist."""
+    if not text:
+        return mark_safe("")
+    # mark_safe is only ever applied to nh3's output.
+    return mark_safe(_comment_cleaner.clean(_comment_to_html(text)))

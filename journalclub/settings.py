@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.orcid",
     "accounts",
     "posts",
     "comments",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "journalclub.urls"
@@ -111,6 +116,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -172,3 +183,29 @@ LOGGING = {
 
 # Reader pages
 REVIEWS_PER_PAGE = env_int("REVIEWS_PER_PAGE", 20)
+
+# Members sign in with django-allauth: by email, which must be verified before they post.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# ORCID sign-in shows up once configured: here from the environment, or as a SocialApp
+# added in the admin.
+SOCIALACCOUNT_PROVIDERS = {"orcid": {"BASE_DOMAIN": "orcid.org", "MEMBER_API": False}}
+if env_str("ORCID_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["orcid"]["APPS"] = [
+        {"client_id": env_str("ORCID_CLIENT_ID"), "secret": env_str("ORCID_SECRET"), "key": ""}
+    ]
+
+# Discussion
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
+COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 30)
+COMMENTS_PER_MINUTE = env_int("COMMENTS_PER_MINUTE", 5)
+COMMENTS_THREADS_ON_REVIEW_PAGE = env_int("COMMENTS_THREADS_ON_REVIEW_PAGE", 50)
+COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 50)

@@ -8,6 +8,9 @@ admin.site.site_title = "Journal Club admin"
 
 urlpatterns = [
     path("", include("posts.urls")),
+    path("", include("comments.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -197,3 +197,75 @@ REVIEWS = [
         ],
     },
 ]
+
+# Members of the demo discussion: (username, display name, affiliation, role)
+MEMBERS = [
+    ("amara", "Amara Okafor", "Provincial Health Services Authority (demo)", "broker"),
+    ("luc", "Luc Tremblay", "Université de Montréal (demo)", "researcher"),
+    ("hannah", "Hannah Becker", "Family Services Network (demo)", "practitioner"),
+    ("sanjay", "Sanjay Mehta", "Community Data Collaborative (demo)", "broker"),
+]
+
+# The demo discussion on the first review: (key, question number, parent key, author, text).
+DISCUSSION = [
+    (
+        "a1",
+        1,
+        None,
+        "amara",
+        "Very much so in health. Our knowledge brokers moved from running workshops to sitting "
+        "with teams while they redesign a service, which is the *co-creation* end of the "
+        "authors' framework. What I'm less sure about is the funding: US intermediaries seem to "
+        "have longer contracts than we usually get.",
+    ),
+    (
+        "a2",
+        1,
+        "a1",
+        "luc",
+        "The funding point matters. In Quebec most of our implementation support is paid per "
+        "project, so the relationship ends just when trust is built. Has anyone found a way "
+        "to keep relationships going between grants?",
+    ),
+    (
+        "a3",
+        1,
+        "a2",
+        "amara",
+        "We keep a small *community of practice* running on core funds. It is cheap and it "
+        "means the next project doesn't start from zero.",
+    ),
+    (
+        "a4",
+        1,
+        "a3",
+        "hannah",
+        "Same in child welfare here. A monthly call with the same people did more for uptake "
+        "than any of our toolkits.",
+    ),
+    (
+        "b1",
+        2,
+        None,
+        "sanjay",
+        "Practitioners write things down all the time: debriefs, improvement-cycle notes, "
+        "reports to funders. Researchers rarely see them. A shared, anonymised repository "
+        "would be a start.",
+    ),
+    (
+        "b2",
+        2,
+        "b1",
+        "luc",
+        "I'd add practitioners as co-authors from the start, not as interviewees at the end. "
+        "The paper itself is a good example: it is written with people who do the work.",
+    ),
+    (
+        "c1",
+        3,
+        None,
+        "hannah",
+        "Timelines. Our services change in weeks; a study takes years to report. By the time "
+        "the evidence arrives the question has moved on.",
+    ),
+]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -180,6 +181,14 @@ class ReviewQuerySet(models.QuerySet):
     def with_citation(self) -> "ReviewQuerySet":
         return self.select_related("series", "article", "reviewer")
 
+    def with_comment_counts(self) -> "ReviewQuerySet":
+        from comments.models import visible_comment_q  # comments imports posts: import late
+
+        # Meta.ordering does not apply to aggregating queries: restate it.
+        return self.annotate(
+            comment_count=models.Count("comments", filter=visible_comment_q("comments__"))
+        ).order_by(*Review._meta.ordering)
+
 
 class Review(models.Model):
     class Status(models.TextChoices):
@@ -294,6 +303,17 @@ class Question(NumberedItem):
     class Meta(NumberedItem.Meta):
         verbose_name = "question for brokers"
         verbose_name_plural = "questions for brokers"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "comments:question_detail", kwargs={"slug": self.review.slug, "number": self.number}
+        )
+
+    @cached_property
+    def number(self) -> int:
+        """The number readers see: this question's rank within its review."""
+        ranks = list(self.review.questions.values_list("pk", flat=True))
+        return ranks.index(self.pk) + 1
 
 
 def review_structured_data(review: Review, url: str) -> dict:

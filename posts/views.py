@@ -5,6 +5,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView, ListView
 
+from comments.forms import CommentForm
+from comments.threads import attach_discussion
+from comments.views import can_comment
+
 from .models import Review, Series, review_structured_data
 
 
@@ -14,7 +18,7 @@ class ReviewListView(ListView):
     paginate_by = settings.REVIEWS_PER_PAGE
 
     def get_queryset(self) -> QuerySet:
-        return Review.objects.published().with_citation()
+        return Review.objects.published().with_citation().with_comment_counts()
 
 
 class ReviewDetailView(DetailView):
@@ -31,9 +35,17 @@ class ReviewDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs) -> dict:
-        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        review = self.object
+        url = self.request.build_absolute_uri(review.get_absolute_url())
+        questions = list(review.questions.all())
+        attach_discussion(review, questions, thread_limit=settings.COMMENTS_THREADS_ON_REVIEW_PAGE)
         return super().get_context_data(
-            canonical_url=url, structured_data=review_structured_data(self.object, url), **kwargs
+            canonical_url=url,
+            structured_data=review_structured_data(review, url),
+            questions=questions,
+            form=CommentForm(),
+            can_comment=can_comment(self.request.user),
+            **kwargs,
         )
 
 
@@ -44,7 +56,12 @@ class SeriesDetailView(ListView):
 
     def get_queryset(self) -> QuerySet:
         self.series = get_object_or_404(Series, slug=self.kwargs["slug"])
-        return Review.objects.published().with_citation().filter(series=self.series)
+        return (
+            Review.objects.published()
+            .with_citation()
+            .with_comment_counts()
+            .filter(series=self.series)
+        )
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(series=self.series, **kwargs)

@@ -1,6 +1,7 @@
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from comments.models import Comment
 from posts import demo
 from posts.models import Article, Contributor, KeyFinding, Question, Review, Series
 
@@ -20,8 +22,8 @@ class Command(BaseCommand):
         series, _ = Series.objects.update_or_create(
             slug=demo.SERIES["slug"], defaults={k: v for k, v in demo.SERIES.items() if k != "slug"}
         )
-        for data in demo.REVIEWS:
-            self.load_review(series, data)
+        reviews = [self.load_review(series, data) for data in demo.REVIEWS]
+        self.load_discussion(reviews[0])
         self.stdout.write(f"Demo content ready: {len(demo.REVIEWS)} reviews in '{series}'.")
         if settings.DEBUG:
             self.load_accounts()
@@ -53,6 +55,38 @@ class Command(BaseCommand):
             )
         return review
 
+    def load_discussion(self, review: Review) -> None:
+        if review.comments.exists():
+            return
+        User = get_user_model()
+        members = {}
+        for username, display_name, affiliation, role in demo.MEMBERS:
+            members[username], _ = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "email": f"{username}@example.com",
+                    "display_name": display_name,
+                    "affiliation": affiliation,
+                    "role": role,
+                },
+            )
+            members[username].set_unusable_password()
+            members[username].save()
+        questions = list(review.questions.all())
+        posted: dict[str, Comment] = {}
+        started = timezone.now() - timedelta(days=2)
+        for minutes, (key, number, parent_key, author, text) in enumerate(demo.DISCUSSION):
+            parent = posted.get(parent_key)
+            posted[key] = Comment.objects.create(
+                review=review,
+                question=questions[number - 1],
+                parent=parent,
+                depth=parent.depth + 1 if parent else 0,
+                author=members[author],
+                body=text,
+                created_at=started + timedelta(hours=3 * minutes),
+            )
+
     def load_accounts(self) -> None:
         User = get_user_model()
         password = secrets.token_urlsafe(12)
@@ -64,6 +98,9 @@ class Command(BaseCommand):
         editor.set_password(password)
         editor.save()
         editor.groups.add(Group.objects.get(name="Editors"))
+        EmailAddress.objects.update_or_create(
+            user=editor, email=editor.email, defaults={"verified": True, "primary": True}
+        )
         self.stdout.write(
             self.style.WARNING(
                 f"Demo editor account (DEBUG only): username 'editor', password '{password}'. "
