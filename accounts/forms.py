@@ -17,6 +17,10 @@ class SignupDetailsForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    display_name = forms.CharField(
+        max_length=80, help_text="Shown beside your comments. Your email address is never shown."
+    )
+
     class Meta:
         model = User
         fields = ["display_name", "affiliation", "role", "reply_emails"]

@@ -62,3 +62,13 @@ def page(browser):
     page.on("pageerror", lambda error: page.console_errors.append(error))
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """allauth keeps its rate-limit counters in the cache: start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -3,22 +3,28 @@
 import itertools
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from comments.models import Comment
 from posts.models import Article, Contributor, KeyFinding, Question, Review, Series
 
 _sequence = itertools.count(1)
 
 
-def make_user(*, username: str = "", editor: bool = False, **fields):
+PASSWORD = "a-long-test-password"
+
+
+def make_user(*, username: str = "", editor: bool = False, verified: bool = True, **fields):
     n = next(_sequence)
     fields.setdefault("email", f"member{n}@example.com")
     fields.setdefault("display_name", f"Member {n}")
     user = get_user_model().objects.create_user(
-        username=username or f"member{n}", password="a-long-test-password", **fields
+        username=username or f"member{n}", password=PASSWORD, **fields
     )
+    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
     if editor:
         user.is_staff = True
         user.save()
@@ -75,3 +81,18 @@ def make_review(
     for position in range(1, questions + 1):
         Question.objects.create(review=review, position=position, text=f"Question {position}?")
     return review
+
+
+def make_comment(*, question=None, parent=None, author=None, **fields) -> Comment:
+    if parent is not None:
+        question = parent.question
+        fields.setdefault("depth", parent.depth + 1)
+    question = question or make_review().questions.first()
+    fields.setdefault("body", f"Comment number {next(_sequence)}.")
+    return Comment.objects.create(
+        review=question.review,
+        question=question,
+        parent=parent,
+        author=author or make_user(),
+        **fields,
+    )

@@ -1,0 +1,134 @@
+import re
+
+import pytest
+
+from tests.factories import make_comment, make_review, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread():
+    review = make_review(title="Evidence in practice")
+    parent_author = make_user(display_name="Parent Author", email="parent@example.org")
+    parent = make_comment(question=review.questions.first(), author=parent_author)
+    return review, parent
+
+
+def reply(client, review, parent, body, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(
+            f"/reviews/{review.slug}/comments/",
+            {"question": parent.question_id, "parent": parent.pk, "body": body},
+        )
+
+
+def test_parent_author_gets_one_email_with_the_reply_and_a_link(
+    client, thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, parent = thread
+    client.force_login(make_user(display_name="Replier"))
+    reply(client, review, parent, "I see it **differently**.", django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert email.to == ["parent@example.org"]
+    assert email.subject == "Replier replied to your comment on “Evidence in practice”"
+    assert "I see it **differently**." in email.body
+    reply_id = parent.replies.get().pk
+    assert f"http://testserver/comments/{reply_id}/" in email.body
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_no_email_for_replying_to_yourself(
+    client, thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, parent = thread
+    client.force_login(parent.author)
+    reply(client, review, parent, "Adding to my own point.", django_capture_on_commit_callbacks)
+    assert parent.replies.count() == 1
+    assert mailoutbox == []
+
+
+def test_no_email_when_the_parent_author_opted_out(
+    client, thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, parent = thread
+    parent.author.reply_emails = False
+    parent.author.save()
+    client.force_login(make_user())
+    reply(client, review, parent, "Hello?", django_capture_on_commit_callbacks)
+    assert parent.replies.count() == 1
+    assert mailoutbox == []
+
+
+def test_no_email_for_top_level_comments(
+    client, thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, parent = thread
+    client.force_login(make_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/reviews/{review.slug}/comments/",
+            {"question": parent.question_id, "body": "New thread"},
+        )
+    assert mailoutbox == []
+
+
+def test_email_is_sent_only_after_the_transaction_commits(
+    client, thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, parent = thread
+    client.force_login(make_user())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            f"/reviews/{review.slug}/comments/",
+            {"question": parent.question_id, "parent": parent.pk, "body": "Later"},
+        )
+    assert mailoutbox == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert len(mailoutbox) == 1
+
+
+def test_unsubscribe_link_works_signed_out_and_stops_emails(
+    client, thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, parent = thread
+    replier = make_user()
+    client.force_login(replier)
+    reply(client, review, parent, "First reply", django_capture_on_commit_callbacks)
+    link = re.search(r"http://testserver(/accounts/unsubscribe/\S+/)", mailoutbox[0].body).group(1)
+    client.logout()
+
+    response = client.get(link)
+    assert response.status_code == 200
+    assert "You are unsubscribed" in response.content.decode()
+    parent.author.refresh_from_db()
+    assert parent.author.reply_emails is False
+
+    client.force_login(replier)
+    reply(client, review, parent, "Second reply", django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+
+
+def test_one_click_post_unsubscribes_and_undo_resubscribes(client, thread):
+    from accounts.views import unsubscribe_url
+
+    _, parent = thread
+    url = unsubscribe_url(parent.author)
+    client.post(url)
+    parent.author.refresh_from_db()
+    assert parent.author.reply_emails is False
+    client.post(url, {"action": "resubscribe"})
+    parent.author.refresh_from_db()
+    assert parent.author.reply_emails is True
+
+
+def test_tampered_unsubscribe_token_is_refused(client, thread):
+    from accounts.views import unsubscribe_url
+
+    _, parent = thread
+    response = client.get(unsubscribe_url(parent.author).replace(":", "x", 1))
+    assert response.status_code == 400
+    parent.author.refresh_from_db()
+    assert parent.author.reply_emails is True
