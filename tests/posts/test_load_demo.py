@@ -56,3 +56,16 @@ def test_demo_review_page_shows_its_parts(client):
         "KMb Journal Club",
     ]:
         assert text in html
+
+
+def test_demo_review_has_a_living_discussion(client):
+    call_command("load_demo")
+    call_command("load_demo")
+    review = Review.objects.get(slug=DEMO_SLUG)
+    comments = review.comments.all()
+    assert comments.count() == 7
+    assert len({c.author_id for c in comments}) >= 3
+    assert max(c.depth for c in comments) >= 2
+    assert {c.question.number for c in comments} == {1, 2, 3}
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Amara Okafor" in page
