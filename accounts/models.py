@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -20,8 +21,23 @@ class User(AbstractUser):
         default=True, help_text="Send an email when someone replies to this member's comment."
     )
 
+    suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suspended_until = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Empty while suspended: indefinitely."
+    )
+    suspension_reason = models.TextField(blank=True, editable=False)
+
+    class Meta(AbstractUser.Meta):
+        permissions = [("suspend_member", "Can suspend members")]
+
     def __str__(self) -> str:
         return self.public_name
+
+    @property
+    def is_suspended(self) -> bool:
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > timezone.now()
 
     @property
     def public_name(self) -> str:

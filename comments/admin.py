@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import Comment, CommentRevision
+from .models import FLAG_REASONS, Comment, CommentRevision, Flag, ModerationAction
+
+
+class ModerationActionForm(ActionForm):
+    reason = forms.ChoiceField(choices=FLAG_REASONS, required=False, label="Reason (for hiding)")
+    note = forms.CharField(required=False, max_length=1000, label="Note")
 
 
 class CommentRevisionInline(admin.TabularInline):
@@ -18,13 +26,18 @@ class CommentRevisionInline(admin.TabularInline):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("excerpt", "author", "review", "question", "created_at", "state")
-    list_filter = ("review", "question", "created_at")
+    list_filter = ("review", "question", "approved", "created_at")
     list_select_related = ("author", "review", "question")
     search_fields = ("body", "author__display_name", "author__email")
     date_hierarchy = "created_at"
-    readonly_fields = ("review", "question", "parent", "author", "created_at", "edited_at")
-    fields = (*readonly_fields, "body", "deleted_at")
+    readonly_fields = (
+        "review", "question", "parent", "author", "created_at", "edited_at", "deleted_at",
+        "hidden_at", "hidden_by", "hidden_reason", "hidden_note", "approved",
+    )  # fmt: skip
+    fields = readonly_fields
     inlines = [CommentRevisionInline]
+    action_form = ModerationActionForm
+    actions = ["hide_comments", "unhide_comments"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -40,4 +53,66 @@ class CommentAdmin(admin.ModelAdmin):
     def state(self, comment: Comment) -> str:
         if comment.is_deleted:
             return "deleted by author"
+        if comment.is_hidden:
+            return f"hidden: {comment.get_hidden_reason_display()}"
+        if not comment.approved:
+            return "awaiting approval"
         return "edited" if comment.edited_at else "visible"
+
+    @admin.action(description="Hide the selected comments", permissions=["hide"])
+    def hide_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        reason = request.POST.get("reason")
+        if reason not in dict(FLAG_REASONS):
+            self.message_user(request, "Choose a reason to hide comments.", messages.ERROR)
+            return
+        note = request.POST.get("note", "")[:1000]
+        comments = [comment for comment in queryset if not comment.is_hidden]
+        for comment in comments:
+            comment.hide(by=request.user, reason=reason, note=note)
+        self.message_user(request, f"Hid {len(comments)} comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Unhide the selected comments", permissions=["hide"])
+    def unhide_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        note = request.POST.get("note", "")[:1000]
+        comments = [comment for comment in queryset if comment.is_hidden]
+        for comment in comments:
+            comment.unhide(by=request.user, note=note)
+        self.message_user(request, f"Unhid {len(comments)} comment(s).", messages.SUCCESS)
+
+    def has_hide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("comments.hide_comment")
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("comment", "flagger", "reason", "created_at", "resolved_at")
+    list_filter = ("reason", "resolved_at")
+    list_select_related = ("comment", "flagger")
+    readonly_fields = ("comment", "flagger", "reason", "note", "created_at", "resolved_at")
+    fields = readonly_fields + ("resolved_by",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit trail, read-only for everyone, superusers included."""
+
+    list_display = ("created_at", "actor", "action", "comment", "member", "reason", "note")
+    list_filter = ("action", "created_at")
+    list_select_related = ("actor", "comment", "member")
+    search_fields = ("reason", "note", "actor__display_name", "member__display_name")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

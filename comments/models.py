@@ -12,17 +12,44 @@ from posts.models import Question, Review
 
 def visible_comment_q(prefix: str = "") -> Q:
     """The rule for a comment everyone may read, usable through a relation (`prefix`)."""
-    return Q(**{f"{prefix}deleted_at__isnull": True})
+    return Q(
+        **{
+            f"{prefix}deleted_at__isnull": True,
+            f"{prefix}hidden_at__isnull": True,
+            f"{prefix}approved": True,
+        }
+    )
+
+
+def is_moderator(user) -> bool:
+    """Moderators are the Moderators group (and superusers): staff status is not needed."""
+    return user.is_authenticated and user.has_perm("comments.view_hidden_comment")
+
+
+class HideReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    DISRESPECTFUL = "disrespectful", "Disrespectful"
+    PERSONAL_INFORMATION = "personal_information", "Personal information"
+    OTHER = "other", "Other"
+    FLAGGED = "flagged", "Flagged by members, awaiting review"
+
+
+FLAG_REASONS = [choice for choice in HideReason.choices if choice[0] != HideReason.FLAGGED]
 
 
 class CommentQuerySet(models.QuerySet):
     def visible(self) -> "CommentQuerySet":
         return self.filter(visible_comment_q())
 
-    def for_threads(self) -> "CommentQuerySet":
-        """Everything a thread shows, in the order the tree is built from: deleted comments
-        stay in so that their replies keep their place."""
-        return self.select_related("author").order_by("created_at", "id")
+    def for_threads(self, *, moderator: bool = False) -> "CommentQuerySet":
+        """Everything a thread may show, in the order the tree is built from: deleted and
+        hidden comments stay in so that their replies keep their place. What each reader
+        may see of them is decided by `threads.build_threads`."""
+        comments = self.select_related("author").order_by("created_at", "id")
+        if moderator:
+            comments = comments.select_related("hidden_by").prefetch_related("revisions")
+        return comments
 
     def recent_by(self, user, *, seconds: int) -> "CommentQuerySet":
         return self.filter(author=user, created_at__gte=timezone.now() - timedelta(seconds=seconds))
@@ -45,12 +72,34 @@ class Comment(models.Model):
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the author deleted it. Nothing is erased."
     )
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Empty when the comment was hidden automatically after flags.",
+    )
+    hidden_reason = models.CharField(
+        max_length=30, choices=HideReason.choices, blank=True, editable=False
+    )
+    hidden_note = models.TextField(blank=True, editable=False)
+    approved = models.BooleanField(
+        default=True, editable=False, help_text="False while it waits for pre-moderation."
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["review", "created_at"])]
+        permissions = [
+            ("hide_comment", "Can hide, unhide and approve comments"),
+            ("view_hidden_comment", "Can see flags and hidden text"),
+            ("resolve_flag", "Can resolve flags"),
+        ]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} by {self.author}"
@@ -71,6 +120,14 @@ class Comment(models.Model):
         return self.deleted_at is not None
 
     @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_publicly_visible(self) -> bool:
+        return not self.is_deleted and not self.is_hidden and self.approved
+
+    @property
     def edit_deadline(self):
         return self.created_at + timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
 
@@ -79,6 +136,7 @@ class Comment(models.Model):
             user.is_authenticated
             and user.pk == self.author_id
             and not self.is_deleted
+            and not self.is_hidden
             and timezone.now() <= self.edit_deadline
         )
 
@@ -99,6 +157,36 @@ class Comment(models.Model):
         self.deleted_at = timezone.now()
         self.save(update_fields=["deleted_at"])
 
+    @transaction.atomic
+    def hide(self, *, by, reason: str, note: str = "") -> None:
+        """Hide from everyone but the author and moderators. `by` is None for auto-hiding."""
+        self.hidden_at = timezone.now()
+        self.hidden_by, self.hidden_reason, self.hidden_note = by, reason, note
+        self.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_note"])
+        action = ModerationAction.Action.HIDE if by else ModerationAction.Action.AUTO_HIDE
+        ModerationAction.record(action, actor=by, comment=self, reason=reason, note=note)
+
+    @transaction.atomic
+    def unhide(self, *, by, note: str = "") -> None:
+        reason = self.hidden_reason
+        self.hidden_at, self.hidden_by, self.hidden_reason, self.hidden_note = None, None, "", ""
+        self.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_note"])
+        ModerationAction.record(
+            ModerationAction.Action.UNHIDE, actor=by, comment=self, reason=reason, note=note
+        )
+
+    @transaction.atomic
+    def approve(self, *, by) -> None:
+        self.approved = True
+        self.save(update_fields=["approved"])
+        ModerationAction.record(ModerationAction.Action.APPROVE, actor=by, comment=self)
+
+    @transaction.atomic
+    def dismiss_flags(self, *, by, note: str = "") -> int:
+        dismissed = self.flags.open().update(resolved_at=timezone.now(), resolved_by=by)
+        ModerationAction.record(ModerationAction.Action.DISMISS, actor=by, comment=self, note=note)
+        return dismissed
+
     def reply_position(self) -> tuple["Comment", int]:
         """Where a reply to this comment goes: under it, or beside it at the deepest level."""
         if self.depth + 1 < settings.COMMENTS_MAX_DEPTH:
@@ -118,3 +206,90 @@ class CommentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Version of comment {self.comment_id} from {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> "FlagQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+
+class Flag(models.Model):
+    """A member's report that a comment breaks the rules. One per member and comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    flagger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=30, choices=FLAG_REASONS)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "flagger"], name="one_flag_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} flag on comment {self.comment_id}"
+
+
+class ModerationAction(models.Model):
+    """The audit trail: one row per moderation action, never changed afterwards."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hid a comment"
+        UNHIDE = "unhide", "Unhid a comment"
+        AUTO_HIDE = "auto_hide", "Comment hidden automatically after flags"
+        DISMISS = "dismiss", "Dismissed flags"
+        APPROVE = "approve", "Approved a comment"
+        SUSPEND = "suspend", "Suspended a member"
+        LIFT = "lift", "Lifted a suspension"
+
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for automatic actions.",
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The member acted on: the comment's author, or the suspended member.",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def record(cls, action: str, *, actor, comment=None, member=None, reason="", note=""):
+        if member is None and comment is not None:
+            member = comment.author
+        return cls.objects.create(
+            action=action, actor=actor, comment=comment, member=member, reason=reason, note=note
+        )

@@ -1,19 +1,60 @@
 """Comment trees built in Python from one ordered query, so a page costs the same number of
-queries however long its discussion is."""
+queries however long its discussion is. This is also where each reader's view of a thread is
+decided: hidden text is removed here, before any template sees it."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import Comment
+from .models import Comment, is_moderator
 
 
-def build_threads(comments: Iterable[Comment]) -> dict[int, list[Comment]]:
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int | None = None
+    moderator: bool = False
+
+    @classmethod
+    def of(cls, user) -> "Viewer":
+        if not user.is_authenticated:
+            return cls()
+        return cls(user_id=user.pk, moderator=is_moderator(user))
+
+
+ANONYMOUS = Viewer()
+
+# What a reader sees of a comment (`comment.display`):
+TEXT = "text"  # the text (for its author and moderators, also when hidden or pending)
+HIDDEN = "hidden"  # "Hidden by a moderator", in place, replies kept
+DELETED = "deleted"  # "Deleted", only while replies below it are shown
+WITHHELD = "withheld"  # awaiting approval: like DELETED for everyone else
+
+
+def _display(comment: Comment, viewer: Viewer) -> str:
+    if comment.is_deleted:
+        return DELETED
+    is_author = viewer.user_id is not None and viewer.user_id == comment.author_id
+    privileged = viewer.moderator or is_author
+    if comment.is_hidden and not privileged:
+        return HIDDEN
+    if not comment.approved and not privileged:
+        return WITHHELD
+    return TEXT
+
+
+def build_threads(
+    comments: Iterable[Comment], viewer: Viewer = ANONYMOUS
+) -> dict[int, list[Comment]]:
     """Return each question's top-level comments, oldest first, every comment carrying its
-    replies in `.children`. Comments come ordered oldest first. A deleted comment stays as a
-    placeholder only while a reply below it is still shown."""
+    replies in `.children` and what `viewer` may see of it in `.display`. Comments come
+    ordered oldest first."""
     by_id: dict[int, Comment] = {}
     for comment in comments:
         comment.children = []
+        comment.display = _display(comment, viewer)
+        if comment.display != TEXT:
+            comment.body = comment.body_html = ""
+            comment.hidden_note = ""
         by_id[comment.pk] = comment
     roots: dict[int, list[Comment]] = defaultdict(list)
     for comment in by_id.values():
@@ -28,15 +69,16 @@ def _prune(nodes: list[Comment]) -> list[Comment]:
     kept = []
     for node in nodes:
         node.children = _prune(node.children)
-        if not node.is_deleted or node.children:
+        if node.display in (TEXT, HIDDEN) or node.children:
             kept.append(node)
     return kept
 
 
 def count_visible(comments: Iterable[Comment]) -> dict[int, int]:
+    """Comments per question that everyone may read: the public count."""
     counts: dict[int, int] = defaultdict(int)
     for comment in comments:
-        if not comment.is_deleted:
+        if comment.is_publicly_visible:
             counts[comment.question_id] += 1
     return counts
 
@@ -53,11 +95,11 @@ def _contains(node: Comment, comment_id: int) -> bool:
     return node.pk == comment_id or any(_contains(child, comment_id) for child in node.children)
 
 
-def attach_discussion(review, questions: list, *, thread_limit: int) -> None:
-    """Give each question of `review` its first threads, thread total and visible count."""
-    comments = list(Comment.objects.filter(review=review).for_threads())
-    roots = build_threads(comments)
+def attach_discussion(review, questions: list, *, viewer: Viewer, thread_limit: int) -> None:
+    """Give each question of `review` its first threads, thread total and public count."""
+    comments = list(Comment.objects.filter(review=review).for_threads(moderator=viewer.moderator))
     counts = count_visible(comments)
+    roots = build_threads(comments, viewer)
     for question in questions:
         question_roots = roots.get(question.pk, [])
         question.threads = question_roots[:thread_limit]

@@ -15,4 +15,12 @@ urlpatterns = [
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
+    path("comments/<int:pk>/flag/", views.flag, name="flag"),
+    path("comments/<int:pk>/hide/", views.hide, name="hide"),
+    path("comments/<int:pk>/unhide/", views.unhide, name="unhide"),
+    path("comments/<int:pk>/approve/", views.approve, name="approve"),
+    path("comments/<int:pk>/dismiss-flags/", views.dismiss_flags, name="dismiss_flags"),
+    path("moderation/", views.queue, name="queue"),
+    path("moderation/log/", views.log, name="log"),
+    path("moderation/members/<int:pk>/", views.member, name="member"),
 ]

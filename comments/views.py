@@ -1,24 +1,67 @@
+from datetime import timedelta
+
 from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from posts.models import Question, Review
 
-from .forms import CommentForm, EditCommentForm
-from .models import Comment
+from .forms import (
+    CommentForm,
+    EditCommentForm,
+    FlagForm,
+    HideForm,
+    ModeratorNoteForm,
+    QueueFilterForm,
+    SuspendForm,
+)
+from .models import Comment, Flag, ModerationAction
+from .moderation import FlagRefused, flag_comment, lift_suspension, needs_approval, suspend_member
 from .notifications import send_reply_email
-from .threads import build_threads, count_visible, thread_index
+from .threads import Viewer, build_threads, count_visible, thread_index
+
+# Access helpers: every view calls one of these first.
+
+
+def participation_refusal(user) -> str | None:
+    """Why `user` may not post, reply, edit or flag; None if they may."""
+    if not user.is_authenticated:
+        return "Sign in to join the discussion."
+    if user.is_suspended:
+        until = (
+            f"until {timezone.localtime(user.suspended_until):%d %B %Y}"
+            if user.suspended_until
+            else "until further notice"
+        )
+        return f"Your account is suspended {until}: {user.suspension_reason}"
+    if not has_verified_email(user):
+        return "Verify your email address before you join the discussion."
+    return None
 
 
 def can_comment(user) -> bool:
-    return user.is_authenticated and has_verified_email(user)
+    return participation_refusal(user) is None
+
+
+def _require_participation(request: HttpRequest) -> None:
+    refusal = participation_refusal(request.user)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def _require_permission(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied("Only moderators can do this.")
 
 
 def _posted_id(request: HttpRequest, name: str) -> int | None:
@@ -42,28 +85,41 @@ def _get_comment_target(request: HttpRequest, slug: str) -> tuple[Question, Comm
         )
     if not review.discussion_open:
         raise PermissionDenied("The discussion of this review is closed.")
-    if not can_comment(request.user):
-        raise PermissionDenied("Verify your email address before you join the discussion.")
+    _require_participation(request)
     return question, parent
 
 
 def _get_own_comment(request: HttpRequest, pk: int) -> Comment:
     """A comment of the signed-in member, on a review they can see; 404 for anyone else's."""
-    comment = get_object_or_404(
+    return get_object_or_404(
         Comment.objects.select_related("review", "question", "author"),
         pk=pk,
         author=request.user,
         review__in=Review.objects.published(),
     )
-    return comment
 
 
-def comment_location(comment: Comment) -> str | None:
-    """The URL of the page that shows `comment`, at its anchor; None if no page shows it."""
-    question = comment.question
-    roots = build_threads(Comment.objects.filter(question=question).for_threads()).get(
-        question.pk, []
+def _get_published_comment(pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("review", "question", "author", "parent"),
+        pk=pk,
+        review__in=Review.objects.published(),
     )
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# Reading
+
+
+def comment_location(comment: Comment, viewer: Viewer) -> str | None:
+    """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
+    shows it to them."""
+    question = comment.question
+    comments = Comment.objects.filter(question=question).for_threads()
+    roots = build_threads(comments, viewer).get(question.pk, [])
     index = thread_index(roots, comment)
     if index is None:
         return None
@@ -73,6 +129,55 @@ def comment_location(comment: Comment) -> str | None:
         page = index // settings.COMMENTS_THREADS_PER_PAGE + 1
         url = f"{question.get_absolute_url()}?page={page}"
     return f"{url}#{comment.anchor}"
+
+
+def render_question_page(
+    request: HttpRequest, question: Question, *, form: CommentForm | None = None, status: int = 200
+) -> HttpResponse:
+    viewer = Viewer.of(request.user)
+    comments = list(
+        Comment.objects.filter(question=question).for_threads(moderator=viewer.moderator)
+    )
+    question.comment_count = count_visible(comments).get(question.pk, 0)
+    roots = build_threads(comments, viewer).get(question.pk, [])
+    page = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "review": question.review,
+        "question": question,
+        "page_obj": page,
+        "threads": page.object_list,
+        "form": form or CommentForm(),
+        "can_comment": can_comment(request.user),
+        "refusal": participation_refusal(request.user),
+        "moderator": viewer.moderator,
+    }
+    return render(request, "comments/question_detail.html", context, status=status)
+
+
+def question_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """One question of a review with every thread of its discussion, page by page."""
+    review = get_object_or_404(Review.objects.visible_to(request.user).with_citation(), slug=slug)
+    questions = list(review.questions.all())
+    if not 1 <= number <= len(questions):
+        raise Http404("No such question.")
+    question = questions[number - 1]
+    question.number, question.review = number, review
+    return render_question_page(request, question)
+
+
+def permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.select_related("review", "question"),
+        pk=pk,
+        review__in=Review.objects.visible_to(request.user),
+    )
+    location = comment_location(comment, Viewer.of(request.user))
+    if location is None:
+        raise Http404("This comment is not shown.")
+    return HttpResponseRedirect(location)
+
+
+# Members' actions
 
 
 @login_required
@@ -90,11 +195,20 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         depth=depth,
         author=request.user,
         body=form.cleaned_data["body"],
+        approved=not needs_approval(request.user),
     )
-    site_url = request.build_absolute_uri("/").rstrip("/")
-    transaction.on_commit(lambda: send_reply_email(comment, site_url))
-    messages.success(request, "Your comment is posted.")
-    return HttpResponseRedirect(comment_location(comment) or question.review.get_absolute_url())
+    if comment.approved:
+        site_url = _site_url(request)
+        transaction.on_commit(lambda: send_reply_email(comment, site_url))
+        messages.success(request, "Your comment is posted.")
+    else:
+        messages.info(
+            request,
+            "Thanks! As this is your first comment, a moderator will approve it before others "
+            "see it.",
+        )
+    location = comment_location(comment, Viewer.of(request.user))
+    return HttpResponseRedirect(location or question.review.get_absolute_url())
 
 
 def _render_form_again(request, question: Question, parent: Comment | None, form) -> HttpResponse:
@@ -104,35 +218,6 @@ def _render_form_again(request, question: Question, parent: Comment | None, form
     return render_question_page(request, question, form=form, status=400)
 
 
-def render_question_page(
-    request: HttpRequest, question: Question, *, form: CommentForm | None = None, status: int = 200
-) -> HttpResponse:
-    comments = list(Comment.objects.filter(question=question).for_threads())
-    roots = build_threads(comments).get(question.pk, [])
-    page = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    question.comment_count = count_visible(comments).get(question.pk, 0)
-    context = {
-        "review": question.review,
-        "question": question,
-        "page_obj": page,
-        "threads": page.object_list,
-        "form": form or CommentForm(),
-        "can_comment": can_comment(request.user),
-    }
-    return render(request, "comments/question_detail.html", context, status=status)
-
-
-def question_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """One question of a review with every thread of its discussion, page by page."""
-    review = get_object_or_404(Review.objects.visible_to(request.user).with_citation(), slug=slug)
-    questions = list(review.questions.all())
-    if not 1 <= number <= len(questions):
-        raise Http404("No such question.")
-    question = questions[number - 1]
-    question.number, question.review = number, review
-    return render_question_page(request, question)
-
-
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply form on a page of its own, for readers without JavaScript."""
     parent = get_object_or_404(
@@ -140,28 +225,19 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         review__in=Review.objects.published(),
     )
-    return render(
-        request,
-        "comments/reply.html",
-        {"parent": parent, "form": CommentForm(), "can_comment": can_comment(request.user)},
-    )
-
-
-def permalink(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.select_related("review", "question"),
-        pk=pk,
-        review__in=Review.objects.visible_to(request.user),
-    )
-    location = comment_location(comment)
-    if location is None:
-        raise Http404("This comment is no longer shown.")
-    return HttpResponseRedirect(location)
+    context = {
+        "parent": parent,
+        "form": CommentForm(),
+        "can_comment": can_comment(request.user),
+        "refusal": participation_refusal(request.user),
+    }
+    return render(request, "comments/reply.html", context)
 
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_own_comment(request, pk)
+    _require_participation(request)
     if not comment.review.discussion_open:
         raise PermissionDenied("The discussion of this review is closed.")
     if not comment.is_editable_by(request.user):
@@ -190,3 +266,188 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Your comment is deleted.")
         return redirect(comment.review)
     return render(request, "comments/delete.html", {"comment": comment})
+
+
+@login_required
+def flag(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _get_published_comment(pk)
+    _require_participation(request)
+    if comment.author_id == request.user.pk:
+        raise PermissionDenied("You can't flag your own comment.")
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recent = Flag.objects.filter(
+            flagger=request.user, created_at__gte=timezone.now() - timedelta(minutes=1)
+        ).count()
+        if recent >= settings.COMMENTS_FLAGS_PER_MINUTE:
+            form.add_error(
+                None,
+                f"You can flag at most {settings.COMMENTS_FLAGS_PER_MINUTE} comments a "
+                "minute. Wait a moment and send this flag again.",
+            )
+        else:
+            try:
+                flag_comment(
+                    comment,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    site_url=_site_url(request),
+                )
+            except FlagRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, "Thank you: the moderators will look at this comment.")
+                return redirect(comment)
+    status = 400 if form.is_bound else 200
+    return render(request, "comments/flag.html", {"comment": comment, "form": form}, status=status)
+
+
+# Moderators' actions
+
+
+@login_required
+def hide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_permission(request, "comments.hide_comment")
+    comment = get_object_or_404(Comment.objects.select_related("review", "author"), pk=pk)
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not comment.is_hidden:
+            comment.hide(
+                by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
+        messages.success(request, "The comment is hidden.")
+        return _back(request, comment)
+    status = 400 if form.is_bound else 200
+    return render(request, "comments/hide.html", {"comment": comment, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def unhide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_permission(request, "comments.hide_comment")
+    comment = get_object_or_404(Comment, pk=pk)
+    if comment.is_hidden:
+        comment.unhide(by=request.user, note=_moderator_note(request))
+        messages.success(request, "The comment is visible again.")
+    return _back(request, comment)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_permission(request, "comments.hide_comment")
+    comment = get_object_or_404(Comment.objects.select_related("review", "parent"), pk=pk)
+    if not comment.approved:
+        comment.approve(by=request.user)
+        site_url = _site_url(request)
+        transaction.on_commit(lambda: send_reply_email(comment, site_url))
+        messages.success(request, "The comment is approved and visible to everyone.")
+    return _back(request, comment)
+
+
+@login_required
+@require_POST
+def dismiss_flags(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_permission(request, "comments.resolve_flag")
+    comment = get_object_or_404(Comment, pk=pk)
+    if comment.flags.open().exists():
+        comment.dismiss_flags(by=request.user, note=_moderator_note(request))
+        messages.success(request, "The flags are dismissed.")
+    return _back(request, comment)
+
+
+def _moderator_note(request: HttpRequest) -> str:
+    form = ModeratorNoteForm(request.POST)
+    return form.cleaned_data["note"] if form.is_valid() else ""
+
+
+def _back(request: HttpRequest, comment: Comment) -> HttpResponse:
+    """Back to the moderation queue when the action came from there, else to the comment."""
+    if request.POST.get("next") == "queue":
+        return redirect("comments:queue")
+    location = comment_location(comment, Viewer.of(request.user))
+    return HttpResponseRedirect(location or comment.review.get_absolute_url())
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _require_permission(request, "comments.view_hidden_comment")
+    context_related = ("review", "question", "author", "parent__author", "hidden_by")
+    flagged = (
+        Comment.objects.filter(flags__resolved_at__isnull=True)
+        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        .select_related(*context_related)
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.open().select_related("flagger"),
+                to_attr="open_flag_list",
+            )
+        )
+        .order_by("-open_flags", "created_at")
+    )
+    filters = QueueFilterForm(request.GET or None)
+    recent = Comment.objects.select_related(*context_related).order_by("-created_at", "-id")
+    if filters.is_valid():
+        if filters.cleaned_data["review"]:
+            recent = recent.filter(review=filters.cleaned_data["review"])
+        if member := filters.cleaned_data["member"]:
+            recent = recent.filter(
+                Q(author__display_name__icontains=member) | Q(author__email__iexact=member)
+            )
+        if filters.cleaned_data["last_week"]:
+            recent = recent.filter(created_at__gte=timezone.now() - timedelta(days=7))
+    per_page = settings.MODERATION_PER_PAGE
+    context = {
+        "flagged": Paginator(flagged, per_page).get_page(request.GET.get("flags_page")),
+        "pending": Comment.objects.filter(approved=False, deleted_at__isnull=True)
+        .select_related(*context_related)
+        .order_by("created_at")[:per_page],
+        "recently_hidden": Comment.objects.filter(hidden_at__isnull=False)
+        .select_related(*context_related)
+        .order_by("-hidden_at")[:10],
+        "recent": Paginator(recent, per_page).get_page(request.GET.get("page")),
+        "filters": filters,
+        "filter_query": _query_without_page(request),
+    }
+    return render(request, "comments/queue.html", context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def log(request: HttpRequest) -> HttpResponse:
+    _require_permission(request, "comments.view_hidden_comment")
+    entries = ModerationAction.objects.select_related("actor", "member", "comment__review")
+    page = Paginator(entries, settings.MODERATION_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "comments/log.html", {"page_obj": page, "entries": page.object_list})
+
+
+@login_required
+def member(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member seen by moderators: their comments, their suspension, and its controls."""
+    _require_permission(request, "accounts.suspend_member")
+    member = get_object_or_404(get_user_model(), pk=pk)
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "lift":
+        lift_suspension(member, by=request.user, note=request.POST.get("note", "")[:1000])
+        messages.success(request, f"{member.public_name} can take part again.")
+        return redirect("comments:member", pk=member.pk)
+    if request.method == "POST" and form.is_valid():
+        hidden = suspend_member(
+            member,
+            by=request.user,
+            until=form.until_datetime(),
+            reason=form.cleaned_data["reason"],
+            hide_comments=form.cleaned_data["hide_comments"],
+        )
+        messages.success(request, f"{member.public_name} is suspended. Comments hidden: {hidden}.")
+        return redirect("comments:member", pk=member.pk)
+    comments = member.comments.select_related("review").order_by("-created_at")[:50]
+    context = {"member": member, "form": form, "comments": comments}
+    return render(request, "comments/member.html", context, status=400 if form.errors else 200)

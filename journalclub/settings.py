@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "journalclub.context_processors.site",
+                "journalclub.context_processors.moderation",
             ],
         },
     },
@@ -209,3 +210,7 @@ COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 30)
 COMMENTS_PER_MINUTE = env_int("COMMENTS_PER_MINUTE", 5)
 COMMENTS_THREADS_ON_REVIEW_PAGE = env_int("COMMENTS_THREADS_ON_REVIEW_PAGE", 50)
 COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 50)
+COMMENTS_FLAGS_PER_MINUTE = env_int("COMMENTS_FLAGS_PER_MINUTE", 5)
+COMMENTS_AUTO_HIDE_FLAGS = env_int("COMMENTS_AUTO_HIDE_FLAGS", 3)
+COMMENTS_PREMODERATION = env_bool("COMMENTS_PREMODERATION", False)
+MODERATION_PER_PAGE = env_int("MODERATION_PER_PAGE", 25)

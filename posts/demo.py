@@ -269,3 +269,8 @@ DISCUSSION = [
         "the evidence arrives the question has moved on.",
     ),
 ]
+
+# The demo flag: a member thinks a comment strays from the question.
+FLAGGED_COMMENT_START = "I'd add practitioners as co-authors"
+FLAGGED_BY = "hannah"
+FLAG_NOTE = "This is about authorship, not about drawing on practitioners' experience."

@@ -6,8 +6,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView, ListView
 
 from comments.forms import CommentForm
-from comments.threads import attach_discussion
-from comments.views import can_comment
+from comments.threads import Viewer, attach_discussion
+from comments.views import can_comment, participation_refusal
 
 from .models import Review, Series, review_structured_data
 
@@ -38,13 +38,18 @@ class ReviewDetailView(DetailView):
         review = self.object
         url = self.request.build_absolute_uri(review.get_absolute_url())
         questions = list(review.questions.all())
-        attach_discussion(review, questions, thread_limit=settings.COMMENTS_THREADS_ON_REVIEW_PAGE)
+        viewer = Viewer.of(self.request.user)
+        attach_discussion(
+            review, questions, viewer=viewer, thread_limit=settings.COMMENTS_THREADS_ON_REVIEW_PAGE
+        )
         return super().get_context_data(
             canonical_url=url,
             structured_data=review_structured_data(review, url),
             questions=questions,
             form=CommentForm(),
             can_comment=can_comment(self.request.user),
+            refusal=participation_refusal(self.request.user),
+            moderator=viewer.moderator,
             **kwargs,
         )
 

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from comments.models import Flag
 from posts.models import Question, Review
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +34,20 @@ def test_load_demo_creates_an_editor_only_with_debug_on(settings, capsys):
     settings.DEBUG = False
     call_command("load_demo")
     assert not get_user_model().objects.filter(username="editor").exists()
-    assert "password" not in capsys.readouterr().out
+    assert "@example.com /" not in capsys.readouterr().out
 
     settings.DEBUG = True
     call_command("load_demo")
     editor = get_user_model().objects.get(username="editor")
     out = capsys.readouterr().out
-    password = out.split("password '")[1].split("'")[0]
+    password = out.split("editor@example.com / ")[1].split()[0]
     assert editor.is_staff and editor.check_password(password)
     assert editor.groups.filter(name="Editors").exists()
+    moderator = get_user_model().objects.get(username="moderator")
+    password = out.split("moderator@example.com / ")[1].split()[0]
+    assert moderator.check_password(password)
+    assert moderator.has_perm("comments.hide_comment")
+    assert not moderator.is_staff
 
 
 def test_demo_review_page_shows_its_parts(client):
@@ -69,3 +75,12 @@ def test_demo_review_has_a_living_discussion(client):
     assert {c.question.number for c in comments} == {1, 2, 3}
     page = client.get(review.get_absolute_url()).content.decode()
     assert "Amara Okafor" in page
+
+
+def test_demo_discussion_has_one_flagged_comment_for_the_queue(client):
+    call_command("load_demo")
+    call_command("load_demo")
+    assert Flag.objects.open().count() == 1
+    flagged = Flag.objects.get().comment
+    assert flagged.is_publicly_visible
+    assert flagged.review.slug == DEMO_SLUG

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, Flag, HideReason
 from posts import demo
 from posts.models import Article, Contributor, KeyFinding, Question, Review, Series
 
@@ -56,8 +56,17 @@ class Command(BaseCommand):
         return review
 
     def load_discussion(self, review: Review) -> None:
-        if review.comments.exists():
-            return
+        if not review.comments.exists():
+            self.create_discussion(review)
+        # One open flag, so the moderation queue has something to show.
+        flagged = review.comments.get(body__startswith=demo.FLAGGED_COMMENT_START)
+        Flag.objects.get_or_create(
+            comment=flagged,
+            flagger=get_user_model().objects.get(username=demo.FLAGGED_BY),
+            defaults={"reason": HideReason.OFF_TOPIC, "note": demo.FLAG_NOTE},
+        )
+
+    def create_discussion(self, review: Review) -> None:
         User = get_user_model()
         members = {}
         for username, display_name, affiliation, role in demo.MEMBERS:
@@ -88,22 +97,28 @@ class Command(BaseCommand):
             )
 
     def load_accounts(self) -> None:
-        User = get_user_model()
-        password = secrets.token_urlsafe(12)
-        editor, _ = User.objects.get_or_create(
-            username="editor",
-            defaults={"email": "editor@example.com", "display_name": "Demo Editor"},
-        )
-        editor.is_staff = True
-        editor.set_password(password)
-        editor.save()
-        editor.groups.add(Group.objects.get(name="Editors"))
-        EmailAddress.objects.update_or_create(
-            user=editor, email=editor.email, defaults={"verified": True, "primary": True}
-        )
+        editor = self.demo_account("editor", "Demo Editor", group="Editors", staff=True)
+        moderator = self.demo_account("moderator", "Demo Moderator", group="Moderators")
         self.stdout.write(
             self.style.WARNING(
-                f"Demo editor account (DEBUG only): username 'editor', password '{password}'. "
-                "Sign in at /admin/."
+                "Demo accounts (DEBUG only, new passwords each run):\n"
+                f"  editor:    {editor.email} / {editor.demo_password} (admin at /admin/)\n"
+                f"  moderator: {moderator.email} / {moderator.demo_password} (queue at "
+                "/moderation/)"
             )
         )
+
+    def demo_account(self, username: str, display_name: str, *, group: str, staff=False):
+        user, _ = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"email": f"{username}@example.com", "display_name": display_name},
+        )
+        user.is_staff = staff
+        user.demo_password = secrets.token_urlsafe(12)
+        user.set_password(user.demo_password)
+        user.save()
+        user.groups.add(Group.objects.get(name=group))
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        return user

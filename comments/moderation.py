@@ -1,0 +1,101 @@
+"""Moderation actions that span several models: flags, auto-hiding, suspensions."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Comment, Flag, HideReason, ModerationAction
+
+
+class FlagRefused(Exception):
+    """A flag that may not be raised; the message says why, for the member."""
+
+
+def moderators() -> QuerySet:
+    permission = Permission.objects.get(
+        content_type__app_label="comments", codename="view_hidden_comment"
+    )
+    User = get_user_model()
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(groups__permissions=permission) | Q(user_permissions=permission),
+        is_active=True,
+    ).distinct()
+
+
+@transaction.atomic
+def flag_comment(comment: Comment, *, by, reason: str, note: str = "", site_url: str) -> Flag:
+    """Record a member's flag; the Nth distinct open flag hides the comment for review."""
+    if comment.author_id == by.pk:
+        raise FlagRefused("You can't flag your own comment.")
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(comment=comment, flagger=by, reason=reason, note=note)
+    except IntegrityError:
+        raise FlagRefused("You have already flagged this comment.") from None
+    open_flags = comment.flags.open().count()
+    if open_flags == settings.COMMENTS_AUTO_HIDE_FLAGS and not comment.is_hidden:
+        comment.hide(by=None, reason=HideReason.FLAGGED, note=f"{open_flags} members flagged it.")
+        transaction.on_commit(lambda: notify_moderators_of_auto_hide(comment, site_url))
+    return flag
+
+
+def notify_moderators_of_auto_hide(comment: Comment, site_url: str) -> None:
+    recipients = [email for email in moderators().values_list("email", flat=True) if email]
+    if not recipients:
+        return
+    EmailMessage(
+        subject=f"[{settings.SITE_NAME}] A comment was hidden after flags: please review",
+        body=(
+            f"A comment on “{comment.review.title}” reached "
+            f"{settings.COMMENTS_AUTO_HIDE_FLAGS} flags and is hidden until a moderator "
+            f"reviews it.\n\nReview it in the moderation queue: {site_url}/moderation/\n"
+        ),
+        bcc=recipients,
+    ).send()
+
+
+@transaction.atomic
+def suspend_member(
+    member, *, by, until: datetime | None, reason: str, hide_comments: bool = False
+) -> int:
+    """Suspend `member` until a date (None: indefinitely); optionally hide all their
+    visible comments. Returns how many comments were hidden."""
+    member.suspended_at = timezone.now()
+    member.suspended_until = until
+    member.suspension_reason = reason
+    member.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    note = f"Until {until:%Y-%m-%d %H:%M}" if until else "Indefinitely"
+    hidden = 0
+    if hide_comments:
+        for comment in member.comments.filter(hidden_at__isnull=True, deleted_at__isnull=True):
+            comment.hide(by=by, reason=HideReason.OTHER, note=f"Member suspended: {reason}")
+            hidden += 1
+        note += f"; hid {hidden} comment(s)"
+    ModerationAction.record(
+        ModerationAction.Action.SUSPEND, actor=by, member=member, reason=reason, note=note
+    )
+    return hidden
+
+
+@transaction.atomic
+def lift_suspension(member, *, by, note: str = "") -> None:
+    reason = member.suspension_reason
+    member.suspended_at = member.suspended_until = None
+    member.suspension_reason = ""
+    member.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    ModerationAction.record(
+        ModerationAction.Action.LIFT, actor=by, member=member, reason=reason, note=note
+    )
+
+
+def needs_approval(author) -> bool:
+    """With pre-moderation on, a member's first comment waits for a moderator."""
+    if not settings.COMMENTS_PREMODERATION:
+        return False
+    return not Comment.objects.filter(author=author, approved=True).exists()
