@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
+
+    def ready(self) -> None:
+        from accounts.roles import ensure_roles
+
+        # Sent after this app's permissions exist, and those of posts and accounts before it.
+        post_migrate.connect(ensure_roles, sender=self)

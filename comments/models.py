@@ -92,6 +92,9 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # What the current reader sees of it; `threads.build_threads` sets it per reader.
+    display = "text"
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["review", "created_at"])]

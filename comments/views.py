@@ -99,9 +99,10 @@ def _get_own_comment(request: HttpRequest, pk: int) -> Comment:
     )
 
 
-def _get_published_comment(pk: int) -> Comment:
+def _get_visible_comment(pk: int) -> Comment:
+    """A comment everyone may read, on a published review."""
     return get_object_or_404(
-        Comment.objects.select_related("review", "question", "author", "parent"),
+        Comment.objects.visible().select_related("review", "question", "author", "parent"),
         pk=pk,
         review__in=Review.objects.published(),
     )
@@ -220,11 +221,7 @@ def _render_form_again(request, question: Question, parent: Comment | None, form
 
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply form on a page of its own, for readers without JavaScript."""
-    parent = get_object_or_404(
-        Comment.objects.visible().select_related("review", "question", "author"),
-        pk=pk,
-        review__in=Review.objects.published(),
-    )
+    parent = _get_visible_comment(pk)
     context = {
         "parent": parent,
         "form": CommentForm(),
@@ -270,7 +267,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def flag(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _get_published_comment(pk)
+    comment = _get_visible_comment(pk)
     _require_participation(request)
     if comment.author_id == request.user.pk:
         raise PermissionDenied("You can't flag your own comment.")
@@ -375,7 +372,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     _require_permission(request, "comments.view_hidden_comment")
     context_related = ("review", "question", "author", "parent__author", "hidden_by")
     flagged = (
-        Comment.objects.filter(flags__resolved_at__isnull=True)
+        Comment.objects.filter(pk__in=Flag.objects.open().values("comment"))
         .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
         .select_related(*context_related)
         .prefetch_related(

@@ -6,7 +6,7 @@
   if (!template) return;
 
   function closeForm(form) {
-    const link = form.previousElementSibling;
+    const link = form.previousElementSibling?.querySelector("a.comment__reply");
     form.remove();
     if (link) link.focus();
   }
@@ -31,5 +31,10 @@
     }
     const cancel = event.target.closest("[data-cancel-reply]");
     if (cancel) closeForm(cancel.closest("form"));
+  });
+
+  document.addEventListener("keydown", function (event) {
+    const form = event.target.closest && event.target.closest(".comment-form--reply");
+    if (event.key === "Escape" && form) closeForm(form);
   });
 })();

@@ -84,7 +84,8 @@ def test_bad_text_gets_a_clear_message_and_keeps_the_draft(client, review, membe
     assert message in html.unescape(page)
     assert "Your text is kept in the form below." in page
     textarea = page.split('name="body"')[1].split(">", 1)[1].split("</textarea>")[0]
-    assert html.unescape(textarea) == body
+    # The HTML parser drops one newline right after <textarea>: the template writes one there.
+    assert html.unescape(textarea).removeprefix("\n") == body
     assert not Comment.objects.exists()
 
 
