@@ -1,5 +1,7 @@
 from datetime import timedelta
+from functools import cache
 
+from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -19,6 +21,32 @@ def visible_comment_q(prefix: str = "") -> Q:
             f"{prefix}approved": True,
         }
     )
+
+
+@cache
+def _permalink_pattern() -> str:
+    # Reversed once: a page may link thousands of comments.
+    return reverse("comments:permalink", kwargs={"pk": 918273645}).replace("918273645", "{}")
+
+
+def participation_refusal(user) -> str | None:
+    """Why `user` may not post, reply, edit or flag; None if they may."""
+    if not user.is_authenticated:
+        return "Sign in to join the discussion."
+    if user.is_suspended:
+        until = (
+            f"until {timezone.localtime(user.suspended_until):%d %B %Y}"
+            if user.suspended_until
+            else "until further notice"
+        )
+        return f"Your account is suspended {until}: {user.suspension_reason}"
+    if not has_verified_email(user):
+        return "Verify your email address before you join the discussion."
+    return None
+
+
+def can_comment(user) -> bool:
+    return participation_refusal(user) is None
 
 
 def is_moderator(user) -> bool:
@@ -112,7 +140,7 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("comments:permalink", kwargs={"pk": self.pk})
+        return _permalink_pattern().format(self.pk)
 
     @property
     def anchor(self) -> str:
@@ -138,10 +166,11 @@ class Comment(models.Model):
         return (
             user.is_authenticated
             and user.pk == self.author_id
-            and not self.is_deleted
-            and not self.is_hidden
-            and timezone.now() <= self.edit_deadline
+            and self.is_editable_by_author(timezone.now())
         )
+
+    def is_editable_by_author(self, now) -> bool:
+        return not self.is_deleted and not self.is_hidden and now <= self.edit_deadline
 
     def is_deletable_by(self, user) -> bool:
         return user.is_authenticated and user.pk == self.author_id and not self.is_deleted

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from journalclub.page_cache import cache_anonymous_page
+
 from . import views
 
 app_name = "comments"
@@ -7,7 +9,7 @@ app_name = "comments"
 urlpatterns = [
     path(
         "reviews/<slug:slug>/questions/<int:number>/",
-        views.question_detail,
+        cache_anonymous_page(views.question_detail),
         name="question_detail",
     ),
     path("reviews/<slug:slug>/comments/", views.post_comment, name="post"),

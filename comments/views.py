@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -25,32 +24,12 @@ from .forms import (
     QueueFilterForm,
     SuspendForm,
 )
-from .models import Comment, Flag, ModerationAction
+from .models import Comment, Flag, ModerationAction, participation_refusal
 from .moderation import FlagRefused, flag_comment, lift_suspension, needs_approval, suspend_member
 from .notifications import send_reply_email
-from .threads import Viewer, build_threads, count_visible, thread_index
+from .threads import Viewer, build_threads, count_visible, flatten, prepare, thread_index
 
 # Access helpers: every view calls one of these first.
-
-
-def participation_refusal(user) -> str | None:
-    """Why `user` may not post, reply, edit or flag; None if they may."""
-    if not user.is_authenticated:
-        return "Sign in to join the discussion."
-    if user.is_suspended:
-        until = (
-            f"until {timezone.localtime(user.suspended_until):%d %B %Y}"
-            if user.suspended_until
-            else "until further notice"
-        )
-        return f"Your account is suspended {until}: {user.suspension_reason}"
-    if not has_verified_email(user):
-        return "Verify your email address before you join the discussion."
-    return None
-
-
-def can_comment(user) -> bool:
-    return participation_refusal(user) is None
 
 
 def _require_participation(request: HttpRequest) -> None:
@@ -140,16 +119,18 @@ def render_question_page(
         Comment.objects.filter(question=question).for_threads(moderator=viewer.moderator)
     )
     question.comment_count = count_visible(comments).get(question.pk, 0)
-    roots = build_threads(comments, viewer).get(question.pk, [])
+    roots = build_threads(comments, viewer, discussion_open=question.review.discussion_open).get(
+        question.pk, []
+    )
     page = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "review": question.review,
         "question": question,
         "page_obj": page,
-        "threads": page.object_list,
+        "threads": flatten(page.object_list),
         "form": form or CommentForm(),
-        "can_comment": can_comment(request.user),
-        "refusal": participation_refusal(request.user),
+        "can_comment": viewer.participant,
+        "refusal": viewer.refusal,
         "moderator": viewer.moderator,
     }
     return render(request, "comments/question_detail.html", context, status=status)
@@ -222,11 +203,12 @@ def _render_form_again(request, question: Question, parent: Comment | None, form
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply form on a page of its own, for readers without JavaScript."""
     parent = _get_visible_comment(pk)
+    refusal = participation_refusal(request.user)
     context = {
         "parent": parent,
         "form": CommentForm(),
-        "can_comment": can_comment(request.user),
-        "refusal": participation_refusal(request.user),
+        "can_comment": refusal is None,
+        "refusal": refusal,
     }
     return render(request, "comments/reply.html", context)
 
@@ -396,18 +378,31 @@ def queue(request: HttpRequest) -> HttpResponse:
         if filters.cleaned_data["last_week"]:
             recent = recent.filter(created_at__gte=timezone.now() - timedelta(days=7))
     per_page = settings.MODERATION_PER_PAGE
+    flagged_page = Paginator(flagged, per_page).get_page(request.GET.get("flags_page"))
+    recent_page = Paginator(recent, per_page).get_page(request.GET.get("page"))
+    pending = (
+        Comment.objects.filter(approved=False, deleted_at__isnull=True)
+        .select_related(*context_related)
+        .order_by("created_at")[:per_page]
+    )
+    recently_hidden = (
+        Comment.objects.filter(hidden_at__isnull=False)
+        .select_related(*context_related)
+        .order_by("-hidden_at")[:10]
+    )
+    viewer = Viewer.of(request.user)
     context = {
-        "flagged": Paginator(flagged, per_page).get_page(request.GET.get("flags_page")),
-        "pending": Comment.objects.filter(approved=False, deleted_at__isnull=True)
-        .select_related(*context_related)
-        .order_by("created_at")[:per_page],
-        "recently_hidden": Comment.objects.filter(hidden_at__isnull=False)
-        .select_related(*context_related)
-        .order_by("-hidden_at")[:10],
-        "recent": Paginator(recent, per_page).get_page(request.GET.get("page")),
+        "flagged": flagged_page,
+        "pending": pending,
+        "recently_hidden": recently_hidden,
+        "recent": recent_page,
         "filters": filters,
         "filter_query": _query_without_page(request),
     }
+    for key in ("flagged", "recent"):
+        context[key].object_list = prepare(context[key], viewer, discussion_open=False)
+    for key in ("pending", "recently_hidden"):
+        context[key] = prepare(context[key], viewer, discussion_open=False)
     return render(request, "comments/queue.html", context)
 
 

@@ -116,6 +116,19 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for pages, rate limits and allauth's limits: Redis when REDIS_URL is set, so that
+# every app server shares it; otherwise this process's memory.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "journalclub"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -214,3 +227,4 @@ COMMENTS_FLAGS_PER_MINUTE = env_int("COMMENTS_FLAGS_PER_MINUTE", 5)
 COMMENTS_AUTO_HIDE_FLAGS = env_int("COMMENTS_AUTO_HIDE_FLAGS", 3)
 COMMENTS_PREMODERATION = env_bool("COMMENTS_PREMODERATION", False)
 MODERATION_PER_PAGE = env_int("MODERATION_PER_PAGE", 25)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)

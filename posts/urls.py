@@ -1,12 +1,22 @@
 from django.urls import path
 
+from journalclub.page_cache import cache_anonymous_page
+
 from . import views
 
 app_name = "posts"
 
 urlpatterns = [
-    path("", views.ReviewListView.as_view(), name="review_list"),
-    path("feed/", views.LatestReviewsFeed(), name="feed"),
-    path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review_detail"),
-    path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series_detail"),
+    path("", cache_anonymous_page(views.ReviewListView.as_view()), name="review_list"),
+    path("feed/", cache_anonymous_page(views.LatestReviewsFeed()), name="feed"),
+    path(
+        "reviews/<slug:slug>/",
+        cache_anonymous_page(views.ReviewDetailView.as_view()),
+        name="review_detail",
+    ),
+    path(
+        "series/<slug:slug>/",
+        cache_anonymous_page(views.SeriesDetailView.as_view()),
+        name="series_detail",
+    ),
 ]

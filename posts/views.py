@@ -7,7 +7,6 @@ from django.views.generic import DetailView, ListView
 
 from comments.forms import CommentForm
 from comments.threads import Viewer, attach_discussion
-from comments.views import can_comment, participation_refusal
 
 from .models import Review, Series, review_structured_data
 
@@ -47,8 +46,8 @@ class ReviewDetailView(DetailView):
             structured_data=review_structured_data(review, url),
             questions=questions,
             form=CommentForm(),
-            can_comment=can_comment(self.request.user),
-            refusal=participation_refusal(self.request.user),
+            can_comment=viewer.participant,
+            refusal=viewer.refusal,
             moderator=viewer.moderator,
             **kwargs,
         )

@@ -1,0 +1,109 @@
+"""Whole-page caching for anonymous readers, invalidated the moment content changes.
+
+Every cached page's key carries a content version; any save or delete of something a page
+shows bumps the version, so the next anonymous request renders afresh. Members and
+moderators always get live pages. The cache is Django's default cache: local memory, or
+Redis when REDIS_URL is set, so several app servers share pages and invalidations.
+"""
+
+import hashlib
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+VERSION_KEY = "pages:version"
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_content_version(**kwargs) -> None:
+    """Signal receiver: something readers see has changed."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
+        return False
+    if request.user.is_authenticated or len(get_messages(request)):
+        return False
+    # Only the query strings our pages use, so junk parameters cannot fill the cache.
+    return set(request.GET) <= {"page"} and request.GET.get("page", "1").isdigit()
+
+
+def _seconds_until_next_scheduled_review() -> int:
+    from posts.models import Review
+
+    upcoming = (
+        Review.objects.filter(status=Review.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    timeout = settings.PAGE_CACHE_SECONDS
+    if upcoming is not None:
+        timeout = min(timeout, max(1, int((upcoming - timezone.now()) / timedelta(seconds=1))))
+    return timeout
+
+
+def cache_anonymous_page(view):
+    """Serve anonymous GETs of `view` from the page cache."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"pages:{content_version()}:{path}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        # A response that sets cookies (a CSRF token, a session) belongs to one reader.
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            cache.set(
+                key,
+                (response.content, response["Content-Type"]),
+                timeout=_seconds_until_next_scheduled_review(),
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
+
+
+def bump_unless_only_last_login(sender, update_fields=None, created=False, **kwargs) -> None:
+    """A member's name shows beside their comments; signing up or in changes nothing shown."""
+    if created or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
+        return
+    bump_content_version()
+
+
+def invalidate_on_changes_to(*models, receiver=bump_content_version) -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"pages:save:{model.__name__}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"pages:delete:{model.__name__}")

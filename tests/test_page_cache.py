@@ -1,0 +1,116 @@
+"""Anonymous pages come from the cache and change the moment their content does."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments.models import HideReason
+from tests.factories import make_comment, make_review, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, django_assert_num_queries):
+    review = make_review()
+    assert get(client, review.get_absolute_url())["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert get(client, review.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_members_always_get_live_pages(client):
+    review = make_review()
+    client.force_login(make_user())
+    assert "X-Page-Cache" not in get(client, review.get_absolute_url())
+    assert "X-Page-Cache" not in get(client, review.get_absolute_url())
+
+
+def test_hidden_comment_text_is_gone_from_the_very_next_anonymous_response(client):
+    review = make_review()
+    comment = make_comment(question=review.questions.first(), body="Soon to be hidden")
+    urls = [review.get_absolute_url(), f"/reviews/{review.slug}/questions/1/"]
+    for url in urls:
+        get(client, url)
+        assert "Soon to be hidden" in get(client, url).content.decode()
+    comment.hide(by=None, reason=HideReason.SPAM)
+    for url in urls:
+        assert "Soon to be hidden" not in get(client, url).content.decode()
+    comment.unhide(by=None)
+    for url in urls:
+        assert "Soon to be hidden" in get(client, url).content.decode()
+
+
+def test_new_comments_edits_and_deletions_show_at_once(client):
+    review = make_review()
+    url = review.get_absolute_url()
+    get(client, url)
+    comment = make_comment(question=review.questions.first(), body="Fresh comment")
+    assert "Fresh comment" in get(client, url).content.decode()
+    comment.edit("Edited comment")
+    assert "Edited comment" in get(client, url).content.decode()
+    comment.delete_by_author()
+    assert "Edited comment" not in get(client, url).content.decode()
+
+
+def test_review_edits_and_display_name_changes_show_at_once(client):
+    review = make_review(title="Old title")
+    author = make_user(display_name="Old Name")
+    make_comment(question=review.questions.first(), author=author)
+    get(client, "/")
+    get(client, review.get_absolute_url())
+    review.title = "New title"
+    review.save()
+    assert "New title" in get(client, "/").content.decode()
+    author.display_name = "New Name"
+    author.save()
+    assert "New Name" in get(client, review.get_absolute_url()).content.decode()
+
+
+def test_signing_in_does_not_empty_the_cache(client):
+    review = make_review()
+    member = make_user()
+    get(client, review.get_absolute_url())
+    member.last_login = timezone.now()
+    member.save(update_fields=["last_login"])
+    assert get(client, review.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_pages_are_cached_no_longer_than_until_the_next_scheduled_review(settings):
+    from journalclub.page_cache import _seconds_until_next_scheduled_review
+
+    settings.PAGE_CACHE_SECONDS = 300
+    assert _seconds_until_next_scheduled_review() == 300
+    make_review(published_at=timezone.now() + timedelta(seconds=90))
+    assert 85 <= _seconds_until_next_scheduled_review() <= 90
+
+
+def test_signing_up_does_not_empty_the_cache(client):
+    review = make_review()
+    get(client, review.get_absolute_url())
+    make_user()
+    assert get(client, review.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_page_carrying_a_message_is_neither_served_from_nor_put_in_the_cache(client):
+    from django.test import Client
+
+    review = make_review()
+    get(Client(), review.get_absolute_url())  # cached for anonymous readers
+    client.force_login(make_user())
+    client.post("/accounts/logout/")
+    response = get(client, review.get_absolute_url())
+    assert "You have signed out." in response.content.decode()
+    assert "X-Page-Cache" not in response
+    assert "You have signed out." not in get(Client(), review.get_absolute_url()).content.decode()
+
+
+def test_unknown_query_parameters_bypass_the_cache(client):
+    review = make_review()
+    assert "X-Page-Cache" not in get(client, review.get_absolute_url() + "?utm_source=x")
+    assert get(client, "/?page=1")["X-Page-Cache"] == "miss"
