@@ -56,6 +56,7 @@ def run_one(size: int, requests: int) -> dict:
     os.environ["DJANGO_SETTINGS_MODULE"] = "journalclub.settings"
     django.setup()
     from django.conf import settings
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.core.signals import request_started
     from django.db import connection, reset_queries
@@ -64,6 +65,7 @@ def run_one(size: int, requests: int) -> dict:
 
     from bench import urls as bench_urls
     from bench.seed import SLUG, seed
+    from journalclub.page_cache import recent_pages
 
     # Django empties the query log when a request starts; keep it so queries can be counted.
     request_started.disconnect(reset_queries)
@@ -93,6 +95,8 @@ def run_one(size: int, requests: int) -> dict:
     results = []
     with override_settings(ROOT_URLCONF="bench.urls", STORAGES={**settings.STORAGES, **static}):
         for page, (url, overrides) in pages.items():
+            cache.clear()
+            recent_pages.clear()
             with override_settings(**overrides):
                 for role, client in clients.items():
                     page_cache = 0 if role == "anonymous, uncached" else settings.PAGE_CACHE_SECONDS

@@ -7,6 +7,9 @@ Redis when REDIS_URL is set, so several app servers share pages and invalidation
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from datetime import timedelta
 from functools import wraps
 
@@ -17,6 +20,47 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 VERSION_KEY = "pages:version"
+RENDER_LOCK_SECONDS = 2
+
+
+class RecentPages:
+    """This process's most recently served pages, kept as they are: the shared cache
+    pickles values, and unpickling a long discussion page costs more than serving it. The
+    shared cache stays the source of truth; keys carry the content version, so an entry
+    here can never be served after the content changed."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+    def put(self, key: str, page: tuple[bytes, str]) -> None:
+        if len(page[0]) > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.pages:
+                return
+            self.pages[key] = page
+            self.size += len(page[0])
+            while self.size > self.max_bytes:
+                _, (content, _) = self.pages.popitem(last=False)
+                self.size -= len(content)
+
+
+recent_pages = RecentPages(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
 
 
 def content_version() -> int:
@@ -59,6 +103,22 @@ def _seconds_until_next_scheduled_review() -> int:
     return timeout
 
 
+def _wait_for_another_worker(key: str) -> tuple[bytes, str] | None:
+    """Single flight: when a page has just been invalidated, the first request renders it
+    and the ones arriving meanwhile wait briefly for that rendering instead of repeating it.
+    Returns None when this request should render (it holds the lock, or waited too long)."""
+    if cache.add(f"{key}:rendering", 1, timeout=RENDER_LOCK_SECONDS):
+        return None
+    deadline = time.monotonic() + RENDER_LOCK_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        cached = cache.get(key)
+        if cached is not None:
+            recent_pages.put(key, cached)
+            return cached
+    return None
+
+
 def cache_anonymous_page(view):
     """Serve anonymous GETs of `view` from the page cache."""
 
@@ -68,7 +128,13 @@ def cache_anonymous_page(view):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"pages:{content_version()}:{path}"
-        cached = cache.get(key)
+        cached = recent_pages.get(key)
+        if cached is None:
+            cached = cache.get(key)
+            if cached is not None:
+                recent_pages.put(key, cached)
+        if cached is None:
+            cached = _wait_for_another_worker(key)
         if cached is not None:
             content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
@@ -83,11 +149,9 @@ def cache_anonymous_page(view):
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
-            cache.set(
-                key,
-                (response.content, response["Content-Type"]),
-                timeout=_seconds_until_next_scheduled_review(),
-            )
+            page = (response.content, response["Content-Type"])
+            cache.set(key, page, timeout=_seconds_until_next_scheduled_review())
+            recent_pages.put(key, page)
             response["X-Page-Cache"] = "miss"
         return response
 

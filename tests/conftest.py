@@ -66,9 +66,13 @@ def page(browser):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """allauth keeps its rate-limit counters in the cache: start every test from zero."""
+    """allauth's rate-limit counters and the page cache: every test starts from empty."""
     from django.core.cache import cache
 
+    from journalclub.page_cache import recent_pages
+
     cache.clear()
+    recent_pages.clear()
     yield
     cache.clear()
+    recent_pages.clear()

@@ -114,3 +114,16 @@ def test_unknown_query_parameters_bypass_the_cache(client):
     review = make_review()
     assert "X-Page-Cache" not in get(client, review.get_absolute_url() + "?utm_source=x")
     assert get(client, "/?page=1")["X-Page-Cache"] == "miss"
+
+
+def test_recent_pages_stay_within_their_byte_budget():
+    from journalclub.page_cache import RecentPages
+
+    pages = RecentPages(max_bytes=10)
+    pages.put("a", (b"12345", "text/html"))
+    pages.put("b", (b"123456", "text/html"))
+    pages.put("huge", (b"x" * 11, "text/html"))
+    assert pages.get("a") is None
+    assert pages.get("b") == (b"123456", "text/html")
+    assert pages.get("huge") is None
+    assert pages.size == 6
