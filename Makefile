@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-e2e lint fmt migrations-check screenshot check-python clean
+.PHONY: run test lint fmt migrations-check screenshot bench loadtest postgres check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -43,6 +43,21 @@ fmt: $(VENV)/.installed-dev
 
 migrations-check: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+$(VENV)/.installed-load: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,load]"
+	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
+# Page timings at N = 100, 1,000 and 10,000 comments (SQLite, or DATABASE_URL's PostgreSQL).
+bench: check-python $(VENV)/.installed-dev
+	$(BIN)/python bench/bench.py
+
+# gunicorn + locust against PostgreSQL for 60 s; results go to docs/benchmarks.md.
+loadtest: check-python $(VENV)/.installed-load postgres
+	$(BIN)/python bench/loadtest.py
+
+postgres:
+	@bash scripts/ensure_postgres.sh
 
 screenshot: $(VENV)/.installed-dev
 	@bash scripts/ensure_chromium.sh
