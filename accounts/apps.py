@@ -1,4 +1,7 @@
+import logging
+
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 
 
 class AccountsConfig(AppConfig):
@@ -9,3 +12,16 @@ class AccountsConfig(AppConfig):
         from journalclub.page_cache import bump_unless_only_last_login, invalidate_on_changes_to
 
         invalidate_on_changes_to(self.get_model("User"), receiver=bump_unless_only_last_login)
+        user_login_failed.connect(log_failed_sign_in, dispatch_uid="accounts:log-failed-sign-in")
+
+
+def log_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
+    # Django hides passwords in `credentials`; the address tried is worth keeping.
+    logging.getLogger("journalclub.auth").warning(
+        "sign-in failed",
+        extra={
+            "event": "sign_in_failed",
+            "login": credentials.get("email") or credentials.get("username"),
+            "ip": request.META.get("REMOTE_ADDR") if request else None,
+        },
+    )

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
@@ -40,3 +42,22 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user.reply_emails = resubscribe
     user.save(update_fields=["reply_emails"])
     return render(request, "accounts/unsubscribe.html", {"subscribed": resubscribe})
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    from comments.moderation import delete_account as delete_member
+
+    if request.method == "POST":
+        if request.POST.get("confirm") != "delete":
+            messages.error(request, "Type delete in the box to confirm.")
+            context = {"keeps_text": settings.ACCOUNT_DELETION_KEEPS_TEXT}
+            return render(request, "accounts/delete.html", context, status=400)
+        member = request.user
+        logout(request)
+        delete_member(member)
+        messages.success(request, "Your account and personal data are deleted. Goodbye.")
+        return redirect("posts:review_list")
+    return render(
+        request, "accounts/delete.html", {"keeps_text": settings.ACCOUNT_DELETION_KEEPS_TEXT}
+    )

@@ -215,6 +215,7 @@ def main() -> None:
             "DEBUG": "false",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"),
             "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",
         }
         print(f"N = {size:,}: seeding and measuring...", file=sys.stderr, flush=True)
         try:

@@ -152,6 +152,7 @@ def main() -> None:
         "SECRET_KEY": "load-test-only",
         "ALLOWED_HOSTS": "127.0.0.1",
         "CONN_MAX_AGE": "60",
+        "SECURE_SSL_REDIRECT": "false",
         "COMMENTS_PER_MINUTE": "1000000",
         "LOG_LEVEL": "WARNING",
     }

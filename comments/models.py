@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 from functools import cache
 
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from journalclub.markdown import render_comment
 from posts.models import Question, Review
+
+logger = logging.getLogger("journalclub.moderation")
 
 
 def visible_comment_q(prefix: str = "") -> Q:
@@ -50,8 +53,15 @@ def can_comment(user) -> bool:
 
 
 def is_moderator(user) -> bool:
-    """Moderators are the Moderators group (and superusers): staff status is not needed."""
-    return user.is_authenticated and user.has_perm("comments.view_hidden_comment")
+    """Moderators are the Moderators group (and superusers): staff status is not needed,
+    but two-factor authentication is, where the site requires it."""
+    from accounts.middleware import needs_two_factor
+
+    return (
+        user.is_authenticated
+        and user.has_perm("comments.view_hidden_comment")
+        and not needs_two_factor(user)
+    )
 
 
 class HideReason(models.TextChoices):
@@ -287,6 +297,7 @@ class ModerationAction(models.Model):
         APPROVE = "approve", "Approved a comment"
         SUSPEND = "suspend", "Suspended a member"
         LIFT = "lift", "Lifted a suspension"
+        ACCOUNT_DELETED = "account_deleted", "A member deleted their account"
 
     action = models.CharField(max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
@@ -322,6 +333,19 @@ class ModerationAction(models.Model):
     def record(cls, action: str, *, actor, comment=None, member=None, reason="", note=""):
         if member is None and comment is not None:
             member = comment.author
-        return cls.objects.create(
+        entry = cls.objects.create(
             action=action, actor=actor, comment=comment, member=member, reason=reason, note=note
         )
+        logger.info(
+            "moderation %s",
+            action,
+            extra={
+                "event": "moderation",
+                "action": action,
+                "actor_id": getattr(actor, "pk", None),
+                "comment_id": getattr(comment, "pk", None),
+                "member_id": getattr(member, "pk", None),
+                "reason": reason,
+            },
+        )
+        return entry

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Comment, Flag, HideReason, ModerationAction
+from .models import Comment, CommentRevision, Flag, HideReason, ModerationAction
 
 
 class FlagRefused(Exception):
@@ -33,6 +33,8 @@ def flag_comment(comment: Comment, *, by, reason: str, note: str = "", site_url:
     """Record a member's flag; the Nth distinct open flag hides the comment for review."""
     if comment.author_id == by.pk:
         raise FlagRefused("You can't flag your own comment.")
+    # Flags on one comment take turns, so that exactly one of them is the Nth.
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
     try:
         with transaction.atomic():
             flag = Flag.objects.create(comment=comment, flagger=by, reason=reason, note=note)
@@ -99,3 +101,22 @@ def needs_approval(author) -> bool:
     if not settings.COMMENTS_PREMODERATION:
         return False
     return not Comment.objects.filter(author=author, approved=True).exists()
+
+
+@transaction.atomic
+def delete_account(member) -> None:
+    """Delete a member's account and personal data. Their comments stay in the threads
+    under "Deleted member", with their text removed unless the site keeps it (setting)."""
+    comments = Comment.objects.filter(author=member)
+    if not settings.ACCOUNT_DELETION_KEEPS_TEXT:
+        CommentRevision.objects.filter(comment__author=member).delete()
+        comments.update(body="", body_html="")
+    comments.update(author=None)
+    member_id = member.pk
+    member.delete()
+    ModerationAction.record(
+        ModerationAction.Action.ACCOUNT_DELETED,
+        actor=None,
+        note=f"Member #{member_id} deleted their account "
+        f"({'text kept' if settings.ACCOUNT_DELETION_KEEPS_TEXT else 'text removed'}).",
+    )

@@ -45,9 +45,12 @@ TEXT = "text"  # the text (for its author and moderators, also when hidden or pe
 HIDDEN = "hidden"  # "Hidden by a moderator", in place, replies kept
 DELETED = "deleted"  # "Deleted", only while replies below it are shown
 WITHHELD = "withheld"  # awaiting approval: like DELETED for everyone else
+REMOVED = "removed"  # its author deleted their account and its text went with it
 
 
 def _display(comment: Comment, viewer: Viewer) -> str:
+    if comment.author_id is None and not comment.body:
+        return REMOVED
     if comment.is_deleted:
         return DELETED
     is_author = viewer.user_id is not None and viewer.user_id == comment.author_id
@@ -130,7 +133,7 @@ def _prune(nodes: list[Comment]) -> list[Comment]:
     kept = []
     for node in nodes:
         node.children = _prune(node.children)
-        if node.display in (TEXT, HIDDEN) or node.children:
+        if node.display in (TEXT, HIDDEN, REMOVED) or node.children:
             kept.append(node)
     return kept
 

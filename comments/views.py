@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,13 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import needs_two_factor
 from posts.models import Question, Review
 
 from .forms import (
@@ -29,6 +31,8 @@ from .moderation import FlagRefused, flag_comment, lift_suspension, needs_approv
 from .notifications import send_reply_email
 from .threads import Viewer, build_threads, count_visible, flatten, prepare, thread_index
 
+logger = logging.getLogger("journalclub.comments")
+
 # Access helpers: every view calls one of these first.
 
 
@@ -41,6 +45,8 @@ def _require_participation(request: HttpRequest) -> None:
 def _require_permission(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied("Only moderators can do this.")
+    if needs_two_factor(request.user):
+        raise PermissionDenied("Set up two-factor authentication before you moderate.")
 
 
 def _posted_id(request: HttpRequest, name: str) -> int | None:
@@ -170,15 +176,25 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_form_again(request, question, parent, form)
     reply_to, depth = parent.reply_position() if parent else (None, 0)
-    comment = Comment.objects.create(
-        review=question.review,
-        question=question,
-        parent=reply_to,
-        depth=depth,
-        author=request.user,
-        body=form.cleaned_data["body"],
-        approved=not needs_approval(request.user),
-    )
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                review=question.review,
+                question=question,
+                parent=reply_to,
+                depth=depth,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                approved=not needs_approval(request.user),
+            )
+    except DatabaseError:
+        logger.exception("comment could not be saved", extra={"event": "comment_save_failed"})
+        form.add_error(
+            None,
+            "We could not save your comment just now. Your text is kept below: please try "
+            "again in a moment.",
+        )
+        return _render_form_again(request, question, parent, form, status=503)
     if comment.approved:
         site_url = _site_url(request)
         transaction.on_commit(lambda: send_reply_email(comment, site_url))
@@ -193,11 +209,13 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(location or question.review.get_absolute_url())
 
 
-def _render_form_again(request, question: Question, parent: Comment | None, form) -> HttpResponse:
+def _render_form_again(
+    request, question: Question, parent: Comment | None, form, status: int = 400
+) -> HttpResponse:
     if parent is not None:
         context = {"parent": parent, "form": form, "can_comment": True}
-        return render(request, "comments/reply.html", context, status=400)
-    return render_question_page(request, question, form=form, status=400)
+        return render(request, "comments/reply.html", context, status=status)
+    return render_question_page(request, question, form=form, status=status)
 
 
 def reply(request: HttpRequest, pk: int) -> HttpResponse:

@@ -21,11 +21,19 @@ COMMENT_TAGS = {
 }  # fmt: skip
 COMMENT_ATTRIBUTES = {"a": {"href"}}
 
+
+def _site_relative(url: str) -> str | None:
+    """Editors may link within the site (/reviews/...), but not to another host by a
+    scheme-less //host URL."""
+    return url if url.startswith(("/", "#")) and not url.startswith("//") else None
+
+
 _editorial_cleaner = nh3.Cleaner(
     tags=EDITORIAL_TAGS,
     clean_content_tags={"script", "style"},
     attributes=EDITORIAL_ATTRIBUTES,
     url_schemes=URL_SCHEMES,
+    url_relative=_site_relative,
     link_rel="noopener",
 )
 
@@ -41,7 +49,13 @@ _comment_cleaner = nh3.Cleaner(
 )
 
 
+def _valid_unicode(text: str) -> str:
+    # Lone surrogates cannot be encoded; they can only come from code, never from a form.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _to_html(text: str, *, heading_base: int) -> str:
+    text = _valid_unicode(text)
     # A fresh Markdown instance per call: instances keep state and are not thread-safe.
     md = markdown_lib.Markdown(
         extensions=["extra", "sane_lists", "toc"],
@@ -52,6 +66,7 @@ def _to_html(text: str, *, heading_base: int) -> str:
 
 
 def _comment_to_html(text: str) -> str:
+    text = _valid_unicode(text)
     md = markdown_lib.Markdown(
         extensions=["sane_lists", "fenced_code", "nl2br", "pymdownx.magiclink"],
         extension_configs={"pymdownx.magiclink": {"hide_protocol": False}},

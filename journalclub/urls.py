@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from . import views
 
 admin.site.site_header = "Journal Club editors"
 admin.site.site_title = "Journal Club admin"
+# The admin signs in through allauth, so two-factor authentication and rate limits apply.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("posts.urls")),

@@ -1,7 +1,12 @@
-from django.db import DatabaseError, connection
+import logging
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger("journalclub")
 
 
 @never_cache
@@ -15,5 +20,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def server_error(request: HttpRequest):
-    # Rendered without the request context: the database may be what failed.
+    # Django calls this while handling the exception, so it can tell an outage of the
+    # database from a bug. Rendered without the request context: the database may be down.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        logger.error("database unavailable", extra={"event": "database_unavailable"})
+        # A member's words are never lost: hand back what they were posting.
+        kept_text = request.POST.get("body", "") if request.method == "POST" else ""
+        response = render(None, "503.html", {"kept_text": kept_text}, status=503)
+        response["Retry-After"] = "30"
+        return response
     return render(None, "500.html", status=500)

@@ -2,7 +2,7 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
 
 from journalclub.settings import *  # noqa: E402, F403
 
@@ -13,4 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Staff and moderators made by the factories have no authenticator; tests of the
+# two-factor rule turn it back on.
+MFA_REQUIRED_FOR_STAFF = False
+# The test client speaks plain HTTP.
+SECURE_SSL_REDIRECT = False
 WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,32 @@
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+PROTECTED_PREFIXES = ("/admin/", "/moderation/")
+
+
+def needs_two_factor(user) -> bool:
+    """Staff and moderators must have two-factor authentication set up (setting)."""
+    if not settings.MFA_REQUIRED_FOR_STAFF or not user.is_authenticated:
+        return False
+    privileged = user.is_staff or user.has_perm("comments.view_hidden_comment")
+    return privileged and not is_mfa_enabled(user)
+
+
+class RequireTwoFactorForStaffMiddleware:
+    """Sends staff and moderators without two-factor authentication to set it up before
+    the admin or the moderation pages open to them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(PROTECTED_PREFIXES) and needs_two_factor(request.user):
+            messages.warning(
+                request,
+                "Set up two-factor authentication to use the admin and the moderation pages.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
