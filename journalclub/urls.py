@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Pages that do not name an icon (the admin's) make browsers ask for this one.
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]
 

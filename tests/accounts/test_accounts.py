@@ -152,3 +152,44 @@ def test_orcid_button_appears_when_configured_in_the_admin(client):
 
     SocialApp.objects.create(provider="orcid", name="ORCID", client_id="id", secret="s")
     assert "/accounts/orcid/login/" in client.get("/accounts/login/").content.decode()
+
+
+def test_password_reset_does_not_reveal_whether_an_address_has_an_account(client, mailoutbox):
+    make_user(email="known@example.org")
+    known = client.post("/accounts/password/reset/", {"email": "known@example.org"})
+    unknown = client.post("/accounts/password/reset/", {"email": "unknown@example.org"})
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+
+
+def test_sign_up_with_a_taken_address_looks_like_any_other_sign_up(client, mailoutbox):
+    make_user(email="taken@example.org")
+    fresh = sign_up(client, email="fresh@example.org")
+    client.logout()
+    taken = sign_up(client, email="taken@example.org", display_name="Someone Else")
+    assert (fresh.status_code, fresh["Location"]) == (taken.status_code, taken["Location"])
+    assert User.objects.filter(email="taken@example.org").count() == 1
+
+
+def test_failed_sign_ins_are_rate_limited(client):
+    make_user(email="target@example.org")
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": "target@example.org", "password": "wrong"})
+    response = client.post(
+        "/accounts/login/", {"login": "target@example.org", "password": PASSWORD}
+    )
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_members_end_their_other_sessions(client):
+    from django.test import Client
+
+    member = make_user(email="two-devices@example.org")
+    phone = Client()
+    phone.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    page = client.get("/accounts/sessions/")
+    assert page.status_code == 200
+    client.post("/accounts/sessions/", {"action": "sign_out_other"})
+    assert "_auth_user_id" in client.session
+    assert phone.get("/accounts/profile/").status_code == 302

@@ -286,3 +286,20 @@ def test_email_addresses_are_never_shown(client, review):
 def test_review_status_is_rechecked_when_posting(client, review, member):
     Review.objects.filter(pk=review.pk).update(status=Review.Status.DRAFT)
     assert post(client, review, review.questions.first()).status_code == 404
+
+
+def test_a_database_error_while_saving_keeps_the_text(client, review, member):
+    from django.db import OperationalError, connection
+
+    def refuse_comment_inserts(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and "comments_comment" in sql:
+            raise OperationalError("the database went away")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_comment_inserts):
+        response = post(client, review, review.questions.first(), "Words worth keeping")
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "We could not save your comment just now." in page
+    assert "Words worth keeping</textarea>" in page
+    assert not Comment.objects.exists()

@@ -11,9 +11,7 @@ from tests.factories import PASSWORD, make_review, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-VECTORS = json.loads(
-    (Path(__file__).parent.parent / "security" / "xss_vectors.json").read_text()
-)
+VECTORS = json.loads((Path(__file__).parent.parent / "security" / "xss_vectors.json").read_text())
 SAMPLE = VECTORS[::12]  # every family of the corpus is represented
 
 

@@ -12,6 +12,8 @@ from tests.factories import make_comment, make_review, make_user
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
+# Variables of this test run that a production server would not have.
+LOCAL_ONLY = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 PRODUCTION_ENV = {
     "SECRET_KEY": "a-production-like-secret-key-with-plenty-of-entropy-0123456789abcdef",
     "ALLOWED_HOSTS": "club.example.org",
@@ -25,7 +27,7 @@ PRODUCTION_ENV = {
 
 
 def test_check_deploy_reports_nothing_with_the_documented_production_environment():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -96,7 +98,7 @@ def test_hsts_is_sent_over_https(client, settings):
 
 
 def test_production_cookies_are_secure_and_http_only():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='journalclub.settings';"
         "django.setup(); from django.conf import settings as s;"
