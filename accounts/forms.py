@@ -23,5 +23,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "affiliation", "role", "reply_emails"]
-        labels = {"reply_emails": "Email me when someone replies to my comments"}
+        fields = ["display_name", "affiliation", "role", "reply_emails", "follow_on_comment"]
+        labels = {
+            "reply_emails": "Email me when someone replies to my comments",
+            "follow_on_comment": "Follow a question when I comment on it",
+        }

@@ -20,6 +20,9 @@ class User(AbstractUser):
     reply_emails = models.BooleanField(
         default=True, help_text="Send an email when someone replies to this member's comment."
     )
+    follow_on_comment = models.BooleanField(
+        default=True, help_text="Follow a question automatically when commenting on it."
+    )
 
     suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
     suspended_until = models.DateTimeField(

@@ -6,7 +6,7 @@ which empties the tables) so that the groups always exist with their permissions
 
 from django.contrib.auth.models import Group, Permission
 
-EDITOR_MODELS = ["series", "article", "contributor", "review", "keyfinding", "question"]
+EDITOR_MODELS = ["series", "article", "contributor", "review", "keyfinding", "question", "topic"]
 ROLES = {
     "Editors": [
         ("posts", f"{action}_{model}")

@@ -349,3 +349,22 @@ class ModerationAction(models.Model):
             },
         )
         return entry
+
+
+class QuestionFollow(models.Model):
+    """A member who wants an email for each new visible comment under a question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follows")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "member"], name="one_follow_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} follows question {self.question_id}"

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import Article, Contributor, KeyFinding, Question, Review, Series
+from .models import Article, Contributor, KeyFinding, Question, Review, Series, Topic
 
 
 @admin.register(Series)
@@ -17,6 +17,13 @@ class SeriesAdmin(admin.ModelAdmin):
     @admin.display(description="reviews", ordering="review_total")
     def review_count(self, series: Series) -> int:
         return series.review_total
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
 
 
 @admin.register(Article)
@@ -53,17 +60,21 @@ class QuestionInline(admin.TabularInline):
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ("title", "series", "reviewer", "status", "published_at", "discussion_open")
-    list_filter = ("status", "series", "discussion_open")
+    list_filter = ("status", "series", "topics", "discussion_open")
     list_select_related = ("series", "reviewer")
     search_fields = ("title", "standfirst", "article__title", "article__authors", "reviewer__name")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("article", "reviewer", "series")
+    autocomplete_fields = ("article", "reviewer", "series", "topics")
     date_hierarchy = "published_at"
     inlines = [KeyFindingInline, QuestionInline]
     actions = ["publish"]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "series", "article", "reviewer", "standfirst")}),
+        (
+            None,
+            {"fields": ("title", "slug", "series", "topics", "article", "reviewer", "standfirst")},
+        ),
         ("The review", {"fields": ("background", "summary", "commentary")}),
+        ("What brokers said", {"fields": ("synthesis", "synthesis_published_at")}),
         ("Publishing", {"fields": ("status", "published_at", "discussion_open")}),
     )
 

@@ -58,6 +58,21 @@ class Series(models.Model):
         return reverse("posts:series_detail", kwargs={"slug": self.slug})
 
 
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Plain text, shown on the topic page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:topic_detail", kwargs={"slug": self.slug})
+
+
 class Article(models.Model):
     """The publication a review discusses, with what a citation needs."""
 
@@ -226,6 +241,20 @@ class Review(models.Model):
     discussion_open = models.BooleanField(
         default=True, help_text="Members may comment. Closing keeps the comments on show."
     )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="reviews")
+    synthesis = models.TextField(
+        "what brokers said",
+        blank=True,
+        help_text="Markdown. The editors' synthesis of the discussion, shown above the "
+        "questions once its date has come.",
+    )
+    synthesis_html = models.TextField(blank=True, editable=False)
+    synthesis_published_at = models.DateTimeField(
+        "synthesis date",
+        null=True,
+        blank=True,
+        help_text="When the synthesis appears (and is announced in the feed). Empty: not yet.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -242,6 +271,7 @@ class Review(models.Model):
         self.background_html = render_editorial(self.background)
         self.summary_html = render_editorial(self.summary)
         self.commentary_html = render_editorial(self.commentary)
+        self.synthesis_html = render_editorial(self.synthesis)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -255,6 +285,14 @@ class Review(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def synthesis_is_published(self) -> bool:
+        return bool(
+            self.synthesis_html
+            and self.synthesis_published_at
+            and self.synthesis_published_at <= timezone.now()
         )
 
     @property

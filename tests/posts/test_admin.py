@@ -45,7 +45,7 @@ def review_form(**overrides) -> dict:
 def test_editors_group_has_exactly_the_content_permissions():
     editors = Group.objects.get(name="Editors")
     codenames = set(editors.permissions.values_list("content_type__app_label", "codename"))
-    models = ["series", "article", "contributor", "review", "keyfinding", "question"]
+    models = ["series", "article", "contributor", "review", "keyfinding", "question", "topic"]
     actions = ["add", "change", "delete", "view"]
     assert codenames == {("posts", f"{a}_{m}") for m in models for a in actions}
 
