@@ -26,7 +26,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your profile has been saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    follows = request.user.follows.select_related("question__review")
+    return render(request, "accounts/profile.html", {"form": form, "follows": follows})
 
 
 # Mail clients send RFC 8058 one-click unsubscribes as a POST without a CSRF token;

@@ -1,12 +1,15 @@
-"""Reply emails."""
+"""Emails about new comments: to the author of the comment replied to, and to the
+members who follow the question."""
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts.views import unsubscribe_url
 
-from .models import Comment
+from .models import Comment, QuestionFollow
 
 
 def reply_recipient(reply: Comment):
@@ -44,3 +47,56 @@ def send_reply_email(reply: Comment, site_url: str) -> bool:
     )
     message.send()
     return True
+
+
+FOLLOW_SALT = "comments.follow.unsubscribe"
+
+
+def follow_unsubscribe_url(follow: QuestionFollow) -> str:
+    token = signing.dumps(follow.pk, salt=FOLLOW_SALT)
+    return reverse("comments:unfollow_by_link", kwargs={"token": token})
+
+
+def send_follow_emails(comment: Comment, site_url: str, *, skip: set[int]) -> int:
+    """One email to each follower of the comment's question, except its author and the
+    members in `skip` (who were told already). Only for comments everyone may read."""
+    comment = Comment.objects.select_related("author", "review", "question").get(pk=comment.pk)
+    if not comment.is_publicly_visible:
+        return 0
+    follows = (
+        QuestionFollow.objects.filter(question=comment.question)
+        .exclude(member_id__in={comment.author_id, *skip})
+        .select_related("member")
+    )
+    author = comment.author.public_name if comment.author else "A member"
+    sent = 0
+    for follow in follows:
+        if not follow.member.email:
+            continue
+        unsubscribe = site_url + follow_unsubscribe_url(follow)
+        context = {
+            "comment": comment,
+            "recipient": follow.member,
+            "comment_url": site_url + comment.get_absolute_url(),
+            "unsubscribe_url": unsubscribe,
+            "site_name": settings.SITE_NAME,
+        }
+        EmailMessage(
+            subject=f"{author} commented on a question you follow: “{comment.review.title}”",
+            body=render_to_string("comments/email/follow.txt", context),
+            to=[follow.member.email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        ).send()
+        sent += 1
+    return sent
+
+
+def notify_about_new_comment(comment: Comment, site_url: str) -> None:
+    """After a comment becomes visible: the reply email, then the followers' emails."""
+    recipient = reply_recipient(comment)
+    if recipient is not None:
+        send_reply_email(comment, site_url)
+    send_follow_emails(comment, site_url, skip={recipient.pk} if recipient else set())

@@ -188,3 +188,16 @@ def attach_discussion(review, questions: list, *, viewer: Viewer, thread_limit: 
         question.threads = flatten(question_roots[:thread_limit])
         question.thread_total = len(question_roots)
         question.comment_count = counts.get(question.pk, 0)
+
+
+def followed_question_ids(viewer: Viewer, review) -> set[int]:
+    """The questions of `review` the viewer follows (none for anonymous readers)."""
+    from .models import QuestionFollow
+
+    if viewer.user_id is None:
+        return set()
+    return set(
+        QuestionFollow.objects.filter(
+            member_id=viewer.user_id, question__review=review
+        ).values_list("question_id", flat=True)
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 from journalclub.page_cache import cache_anonymous_page
 
 from . import views
+from .feeds import ReviewCommentsFeed
 
 app_name = "comments"
 
@@ -13,6 +14,14 @@ urlpatterns = [
         name="question_detail",
     ),
     path("reviews/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("reviews/<slug:slug>/export.<str:fmt>", views.export_discussion, name="export"),
+    path(
+        "reviews/<slug:slug>/comments/feed/",
+        cache_anonymous_page(ReviewCommentsFeed()),
+        name="feed",
+    ),
+    path("questions/<int:pk>/follow/", views.follow, name="follow"),
+    path("follows/unsubscribe/<str:token>/", views.unfollow_by_link, name="unfollow_by_link"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),

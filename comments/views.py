@@ -1,10 +1,12 @@
 import logging
 from datetime import timedelta
 
+from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
@@ -12,11 +14,14 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import needs_two_factor
 from posts.models import Question, Review
 
+from .export import FORMATS as EXPORT_FORMATS
+from .export import can_export, export_response
 from .forms import (
     CommentForm,
     EditCommentForm,
@@ -26,10 +31,18 @@ from .forms import (
     QueueFilterForm,
     SuspendForm,
 )
-from .models import Comment, Flag, ModerationAction, participation_refusal
+from .models import Comment, Flag, ModerationAction, QuestionFollow, participation_refusal
 from .moderation import FlagRefused, flag_comment, lift_suspension, needs_approval, suspend_member
-from .notifications import send_reply_email
-from .threads import Viewer, build_threads, count_visible, flatten, prepare, thread_index
+from .notifications import FOLLOW_SALT, notify_about_new_comment
+from .threads import (
+    Viewer,
+    build_threads,
+    count_visible,
+    flatten,
+    followed_question_ids,
+    prepare,
+    thread_index,
+)
 
 logger = logging.getLogger("journalclub.comments")
 
@@ -138,6 +151,7 @@ def render_question_page(
         "can_comment": viewer.participant,
         "refusal": viewer.refusal,
         "moderator": viewer.moderator,
+        "followed": followed_question_ids(viewer, question.review),
     }
     return render(request, "comments/question_detail.html", context, status=status)
 
@@ -195,9 +209,11 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             "again in a moment.",
         )
         return _render_form_again(request, question, parent, form, status=503)
+    if request.user.follow_on_comment:
+        QuestionFollow.objects.get_or_create(question=question, member=request.user)
     if comment.approved:
         site_url = _site_url(request)
-        transaction.on_commit(lambda: send_reply_email(comment, site_url))
+        transaction.on_commit(lambda: notify_about_new_comment(comment, site_url))
         messages.success(request, "Your comment is posted.")
     else:
         messages.info(
@@ -300,6 +316,42 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comments/flag.html", {"comment": comment, "form": form}, status=status)
 
 
+@login_required
+@require_POST
+def follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow or stop following a question of a published review."""
+    question = get_object_or_404(
+        Question.objects.select_related("review"),
+        pk=pk,
+        review__in=Review.objects.published(),
+    )
+    if not has_verified_email(request.user):
+        raise PermissionDenied("Verify your email address to follow questions.")
+    follow, created = QuestionFollow.objects.get_or_create(question=question, member=request.user)
+    if created:
+        messages.success(request, "You follow this question: new comments will be emailed to you.")
+    else:
+        follow.delete()
+        messages.success(request, "You no longer follow this question.")
+    if request.POST.get("next") == "profile":
+        return redirect("accounts:profile")
+    return HttpResponseRedirect(f"{question.review.get_absolute_url()}#question-{question.number}")
+
+
+# Follow emails carry this link; mail clients may POST to it without a CSRF token (RFC 8058).
+@csrf_exempt
+def unfollow_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        follow_id = signing.loads(token, salt=FOLLOW_SALT)
+    except signing.BadSignature:
+        return render(request, "accounts/unsubscribe_invalid.html", status=400)
+    follow = QuestionFollow.objects.select_related("question__review").filter(pk=follow_id).first()
+    question = follow.question if follow else None
+    if follow is not None:
+        follow.delete()
+    return render(request, "comments/unfollowed.html", {"question": question})
+
+
 # Moderators' actions
 
 
@@ -338,7 +390,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not comment.approved:
         comment.approve(by=request.user)
         site_url = _site_url(request)
-        transaction.on_commit(lambda: send_reply_email(comment, site_url))
+        transaction.on_commit(lambda: notify_about_new_comment(comment, site_url))
         messages.success(request, "The comment is approved and visible to everyone.")
     return _back(request, comment)
 
@@ -461,3 +513,22 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
     comments = member.comments.select_related("review").order_by("-created_at")[:50]
     context = {"member": member, "form": form, "comments": comments}
     return render(request, "comments/member.html", context, status=400 if form.errors else 200)
+
+
+# Exports
+
+
+def _get_exportable_review(request: HttpRequest, slug: str) -> Review:
+    """A review whose discussion the user may download: editors and moderators only."""
+    if not can_export(request.user):
+        raise PermissionDenied("Only editors and moderators can export a discussion.")
+    return get_object_or_404(Review.objects.visible_to(request.user), slug=slug)
+
+
+@login_required
+@require_GET
+def export_discussion(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    review = _get_exportable_review(request, slug)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Unknown export format.")
+    return export_response(review, fmt)

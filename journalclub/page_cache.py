@@ -16,6 +16,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -85,21 +86,22 @@ def _cacheable_request(request: HttpRequest) -> bool:
     if request.user.is_authenticated or len(get_messages(request)):
         return False
     # Only the query strings our pages use, so junk parameters cannot fill the cache.
-    return set(request.GET) <= {"page"} and request.GET.get("page", "1").isdigit()
+    return set(request.GET) <= {"page", "topic"} and request.GET.get("page", "1").isdigit()
 
 
 def _seconds_until_next_scheduled_review() -> int:
+    """Pages change by themselves when a scheduled review or synthesis comes out: keep
+    them no longer than that."""
     from posts.models import Review
 
-    upcoming = (
-        Review.objects.filter(status=Review.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    now = timezone.now()
+    scheduled = Review.objects.filter(
+        Q(status=Review.Status.PUBLISHED, published_at__gt=now) | Q(synthesis_published_at__gt=now)
+    ).values_list("published_at", "synthesis_published_at")
+    moments = [moment for pair in scheduled for moment in pair if moment and moment > now]
     timeout = settings.PAGE_CACHE_SECONDS
-    if upcoming is not None:
-        timeout = min(timeout, max(1, int((upcoming - timezone.now()) / timedelta(seconds=1))))
+    if moments:
+        timeout = min(timeout, max(1, int((min(moments) - now) / timedelta(seconds=1))))
     return timeout
 
 

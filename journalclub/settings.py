@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "accounts",
     "posts",
     "comments",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from posts.sitemaps import SITEMAPS
 
 from . import views
 
@@ -12,11 +15,14 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("posts.urls")),
     path("", include("comments.urls")),
+    path("search/", include("search.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
     # Pages that do not name an icon (the admin's) make browsers ask for this one.
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+from comments.export import export_response
 
 from .models import Article, Contributor, KeyFinding, Question, Review, Series, Topic
 
@@ -67,7 +69,7 @@ class ReviewAdmin(admin.ModelAdmin):
     autocomplete_fields = ("article", "reviewer", "series", "topics")
     date_hierarchy = "published_at"
     inlines = [KeyFindingInline, QuestionInline]
-    actions = ["publish"]
+    actions = ["publish", "export_discussion_csv"]
     fieldsets = (
         (
             None,
@@ -84,3 +86,15 @@ class ReviewAdmin(admin.ModelAdmin):
         for review in reviews:
             review.publish()
         self.message_user(request, f"Published {len(reviews)} review(s).", messages.SUCCESS)
+
+    @admin.action(description="Export discussion as CSV", permissions=["change"])
+    def export_discussion_csv(
+        self, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
+        reviews = list(queryset[:2])
+        if len(reviews) != 1:
+            self.message_user(
+                request, "Select a single review to export its discussion.", messages.ERROR
+            )
+            return None
+        return export_response(reviews[0], "csv")

@@ -15,6 +15,7 @@ SERIES = {
 REVIEWS = [
     {
         "slug": "implementation-research-out-of-step-with-practice",
+        "topics": ["Implementation science", "Child welfare"],
         "title": "Is implementation research out of step with implementation practice?",
         "published_days_ago": 3,
         "article": {
@@ -96,6 +97,13 @@ REVIEWS = [
     },
     {
         "slug": "why-policymakers-use-or-ignore-evidence",
+        "topics": ["Evidence use", "Policy"],
+        "synthesis": (
+            "Brokers kept coming back to **relationships**: the barriers in the review were "
+            "familiar, but what helped in practice was a named person on each side who "
+            "answered the phone. Several asked for shorter, earlier summaries rather than "
+            "longer reports."
+        ),
         "title": "Why policymakers use evidence, or don't",
         "published_days_ago": 35,
         "article": {
@@ -149,6 +157,7 @@ REVIEWS = [
     },
     {
         "slug": "a-shared-vocabulary-for-implementation-strategies",
+        "topics": ["Implementation science"],
         "title": "A shared vocabulary for implementation strategies",
         "published_days_ago": 70,
         "article": {

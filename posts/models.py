@@ -196,6 +196,24 @@ class ReviewQuerySet(models.QuerySet):
     def with_citation(self) -> "ReviewQuerySet":
         return self.select_related("series", "article", "reviewer")
 
+    def with_topics(self) -> "ReviewQuerySet":
+        return self.prefetch_related("topics")
+
+    def active_discussions(self) -> "ReviewQuerySet":
+        """Published reviews by their most recent visible comment, newest first."""
+        from comments.models import visible_comment_q  # comments imports posts: import late
+
+        return (
+            self.published()
+            .annotate(
+                last_comment_at=models.Max(
+                    "comments__created_at", filter=visible_comment_q("comments__")
+                )
+            )
+            .filter(last_comment_at__isnull=False)
+            .order_by("-last_comment_at")
+        )
+
     def with_comment_counts(self) -> "ReviewQuerySet":
         from comments.models import visible_comment_q  # comments imports posts: import late
 

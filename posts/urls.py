@@ -15,6 +15,11 @@ urlpatterns = [
         name="review_detail",
     ),
     path(
+        "topics/<slug:slug>/",
+        cache_anonymous_page(views.TopicDetailView.as_view()),
+        name="topic_detail",
+    ),
+    path(
         "series/<slug:slug>/",
         cache_anonymous_page(views.SeriesDetailView.as_view()),
         name="series_detail",

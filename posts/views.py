@@ -1,23 +1,61 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView, ListView
 
+from comments.export import can_export
 from comments.forms import CommentForm
-from comments.threads import Viewer, attach_discussion
+from comments.threads import Viewer, attach_discussion, followed_question_ids
 
-from .models import Review, Series, review_structured_data
+from .models import Review, Series, Topic, review_structured_data
 
 
 class ReviewListView(ListView):
+    """The home page: published reviews, newest first, optionally of one topic."""
+
     template_name = "posts/review_list.html"
     context_object_name = "reviews"
     paginate_by = settings.REVIEWS_PER_PAGE
 
     def get_queryset(self) -> QuerySet:
-        return Review.objects.published().with_citation().with_comment_counts()
+        reviews = Review.objects.published().with_citation().with_comment_counts().with_topics()
+        self.topic = None
+        if slug := self.request.GET.get("topic"):
+            self.topic = get_object_or_404(Topic, slug=slug)
+            reviews = reviews.filter(topics=self.topic)
+        return reviews
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            topic=self.topic,
+            topics=Topic.objects.filter(reviews__in=Review.objects.published()).distinct(),
+            active_discussions=Review.objects.active_discussions()[:5],
+            **kwargs,
+        )
+
+
+class TopicDetailView(ListView):
+    template_name = "posts/topic_detail.html"
+    context_object_name = "reviews"
+    paginate_by = settings.REVIEWS_PER_PAGE
+
+    def get_queryset(self) -> QuerySet:
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return (
+            Review.objects.published()
+            .with_citation()
+            .with_comment_counts()
+            .with_topics()
+            .filter(topics=self.topic)
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(topic=self.topic, **kwargs)
 
 
 class ReviewDetailView(DetailView):
@@ -30,7 +68,7 @@ class ReviewDetailView(DetailView):
         return (
             Review.objects.visible_to(self.request.user)
             .with_citation()
-            .prefetch_related("findings", "questions")
+            .prefetch_related("findings", "questions", "topics")
         )
 
     def get_context_data(self, **kwargs) -> dict:
@@ -47,8 +85,10 @@ class ReviewDetailView(DetailView):
             questions=questions,
             form=CommentForm(),
             can_comment=viewer.participant,
+            can_export=can_export(self.request.user),
             refusal=viewer.refusal,
             moderator=viewer.moderator,
+            followed=followed_question_ids(viewer, review),
             **kwargs,
         )
 
@@ -64,11 +104,24 @@ class SeriesDetailView(ListView):
             Review.objects.published()
             .with_citation()
             .with_comment_counts()
+            .with_topics()
             .filter(series=self.series)
         )
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(series=self.series, **kwargs)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """A new review, or the announcement of a review's discussion synthesis."""
+
+    review: Review
+    synthesis: bool = False
+
+    @property
+    def date(self):
+        return self.review.synthesis_published_at if self.synthesis else self.review.published_at
 
 
 class LatestReviewsFeed(Feed):
@@ -77,20 +130,34 @@ class LatestReviewsFeed(Feed):
     link = "/"
     subtitle = "Guest reviews of open-access research, with questions for knowledge brokers."
 
-    def items(self) -> QuerySet:
-        return Review.objects.published().with_citation()[:30]
+    def items(self) -> list[FeedEntry]:
+        reviews = Review.objects.published().with_citation()
+        syntheses = reviews.filter(synthesis_published_at__lte=timezone.now()).exclude(
+            synthesis_html=""
+        )
+        entries = [FeedEntry(review) for review in reviews[:30]]
+        entries += [FeedEntry(review, synthesis=True) for review in syntheses[:30]]
+        return sorted(entries, key=lambda entry: entry.date, reverse=True)[:30]
 
-    def item_title(self, review: Review) -> str:
-        return review.title
+    def item_title(self, entry: FeedEntry) -> str:
+        if entry.synthesis:
+            return f"What brokers said: {entry.review.title}"
+        return entry.review.title
 
-    def item_description(self, review: Review) -> str:
-        return review.standfirst or review.summary_html
+    def item_link(self, entry: FeedEntry) -> str:
+        url = entry.review.get_absolute_url()
+        return f"{url}#synthesis" if entry.synthesis else url
 
-    def item_author_name(self, review: Review) -> str:
-        return review.reviewer.name
+    def item_description(self, entry: FeedEntry) -> str:
+        if entry.synthesis:
+            return entry.review.synthesis_html
+        return entry.review.standfirst or entry.review.summary_html
 
-    def item_pubdate(self, review: Review):
-        return review.published_at
+    def item_author_name(self, entry: FeedEntry) -> str:
+        return entry.review.reviewer.name
 
-    def item_updateddate(self, review: Review):
-        return review.updated_at
+    def item_pubdate(self, entry: FeedEntry):
+        return entry.date
+
+    def item_updateddate(self, entry: FeedEntry):
+        return entry.review.updated_at

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_suspension'),
+        ("accounts", "0002_suspension"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='follow_on_comment',
-            field=models.BooleanField(default=True, help_text='Follow a question automatically when commenting on it.'),
+            model_name="user",
+            name="follow_on_comment",
+            field=models.BooleanField(
+                default=True, help_text="Follow a question automatically when commenting on it."
+            ),
         ),
     ]

@@ -4,42 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('posts', '0002_editors_group'),
+        ("posts", "0002_editors_group"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True, help_text='Plain text, shown on the topic page.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Plain text, shown on the topic page."),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='review',
-            name='synthesis',
-            field=models.TextField(blank=True, help_text="Markdown. The editors' synthesis of the discussion, shown above the questions once its date has come.", verbose_name='what brokers said'),
+            model_name="review",
+            name="synthesis",
+            field=models.TextField(
+                blank=True,
+                help_text="Markdown. The editors' synthesis of the discussion, shown above the questions once its date has come.",
+                verbose_name="what brokers said",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='synthesis_html',
+            model_name="review",
+            name="synthesis_html",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='review',
-            name='synthesis_published_at',
-            field=models.DateTimeField(blank=True, help_text='When the synthesis appears (and is announced in the feed). Empty: not yet.', null=True, verbose_name='synthesis date'),
+            model_name="review",
+            name="synthesis_published_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the synthesis appears (and is announced in the feed). Empty: not yet.",
+                null=True,
+                verbose_name="synthesis date",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='topics',
-            field=models.ManyToManyField(blank=True, related_name='reviews', to='posts.topic'),
+            model_name="review",
+            name="topics",
+            field=models.ManyToManyField(blank=True, related_name="reviews", to="posts.topic"),
         ),
     ]

@@ -9,7 +9,9 @@ DEMO_PATH = "/reviews/implementation-research-out-of-step-with-practice/"
 def test_reader_opens_the_demo_review_from_the_home_page(live_server, page):
     call_command("load_demo")
     page.goto(live_server.url)
-    page.get_by_role("link", name="Is implementation research out of step").click()
+    page.locator(".review-card").get_by_role(
+        "link", name="Is implementation research out of step"
+    ).click()
     page.wait_for_url(f"**{DEMO_PATH}")
 
     assert page.get_by_role("heading", level=1).inner_text() == (

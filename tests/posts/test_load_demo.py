@@ -84,3 +84,12 @@ def test_demo_discussion_has_one_flagged_comment_for_the_queue(client):
     flagged = Flag.objects.get().comment
     assert flagged.is_publicly_visible
     assert flagged.review.slug == DEMO_SLUG
+
+
+def test_demo_reviews_have_topics_and_one_synthesis(client):
+    call_command("load_demo")
+    call_command("load_demo")
+    assert Review.objects.get(slug=DEMO_SLUG).topics.count() == 2
+    assert client.get("/topics/implementation-science/").status_code == 200
+    synthesised = [r for r in Review.objects.all() if r.synthesis_is_published]
+    assert len(synthesised) == 1

@@ -244,7 +244,7 @@ def test_friendly_500_page(client, settings):
 
 def test_review_page_query_count_does_not_grow_with_findings(client, django_assert_max_num_queries):
     review = make_review(findings=10, questions=10)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(review.get_absolute_url()).status_code == 200
 
 
@@ -252,11 +252,13 @@ def test_reviews_in_a_list_cost_a_fixed_number_of_queries(client, django_assert_
     series = make_series()
     for _ in range(3):
         make_review(series=series)
-    with django_assert_num_queries(3):  # count, page, next scheduled review (for the cache)
+    # count, page, its topics, the topic filter, active discussions, next scheduled change
+    with django_assert_num_queries(6):
         client.get("/")
     for _ in range(10):
         make_review(series=series)
-    with django_assert_num_queries(3):  # count, page, next scheduled review (for the cache)
+    # count, page, its topics, the topic filter, active discussions, next scheduled change
+    with django_assert_num_queries(6):
         client.get("/")
 
 

@@ -8,10 +8,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from comments.models import Comment, Flag, HideReason
 from posts import demo
-from posts.models import Article, Contributor, KeyFinding, Question, Review, Series
+from posts.models import Article, Contributor, KeyFinding, Question, Review, Series, Topic
 
 
 class Command(BaseCommand):
@@ -43,7 +44,16 @@ class Command(BaseCommand):
         review.status = Review.Status.PUBLISHED
         if review.published_at is None:
             review.published_at = timezone.now() - timedelta(days=data["published_days_ago"])
+        if data.get("synthesis"):
+            review.synthesis = data["synthesis"]
+            review.synthesis_published_at = review.synthesis_published_at or (
+                review.published_at + timedelta(days=21)
+            )
         review.save()
+        review.topics.set(
+            Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in data.get("topics", [])
+        )
         # Keyed by position so rerunning keeps each question's identity (and its discussion).
         for position, text in enumerate(data["findings"], start=1):
             KeyFinding.objects.update_or_create(

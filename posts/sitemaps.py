@@ -1,0 +1,32 @@
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+
+from .models import Review, Series, Topic
+
+
+class ReviewSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.8
+
+    def items(self) -> QuerySet:
+        return Review.objects.published().order_by("-published_at")
+
+    def lastmod(self, review: Review):
+        return review.updated_at
+
+
+class SeriesSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet:
+        return Series.objects.filter(reviews__in=Review.objects.published()).distinct()
+
+
+class TopicSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet:
+        return Topic.objects.filter(reviews__in=Review.objects.published()).distinct()
+
+
+SITEMAPS = {"reviews": ReviewSitemap, "series": SeriesSitemap, "topics": TopicSitemap}

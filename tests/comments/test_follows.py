@@ -1,0 +1,139 @@
+import re
+
+import pytest
+from django.test import Client
+
+from comments.models import Comment, QuestionFollow
+from tests.factories import make_review, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(db):
+    review = make_review()
+    question = review.questions.first()
+    follower = make_user(display_name="Follower", email="follower@example.org")
+    QuestionFollow.objects.create(question=question, member=follower)
+    return review, question, follower
+
+
+def post_comment(client, review, question, body, capture):
+    with capture(execute=True):
+        return client.post(
+            f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": body}
+        )
+
+
+def test_followers_get_one_email_per_new_visible_comment(
+    client, setting, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, question, follower = setting
+    client.force_login(make_user(display_name="Writer"))
+    post_comment(client, review, question, "Fresh *insight*", django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert email.to == ["follower@example.org"]
+    assert "Fresh *insight*" in email.body
+    comment = Comment.objects.get(body="Fresh *insight*")
+    assert f"http://testserver/comments/{comment.pk}/" in email.body
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_no_email_for_your_own_comment(
+    client, setting, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, question, follower = setting
+    client.force_login(follower)
+    post_comment(client, review, question, "My own", django_capture_on_commit_callbacks)
+    assert mailoutbox == []
+
+
+def test_unsubscribe_link_works_signed_out_and_stops_emails(
+    client, setting, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, question, follower = setting
+    client.force_login(make_user())
+    post_comment(client, review, question, "First", django_capture_on_commit_callbacks)
+    link = re.search(r"http://testserver(/follows/unsubscribe/\S+/)", mailoutbox[0].body).group(1)
+    response = Client().get(link)
+    assert response.status_code == 200
+    assert "You no longer follow this question" in response.content.decode()
+    assert not QuestionFollow.objects.filter(member=follower).exists()
+    post_comment(client, review, question, "Second", django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+    assert Client().get("/follows/unsubscribe/not-a-token/").status_code == 400
+
+
+def test_no_email_for_a_held_comment_until_it_is_approved(
+    client, setting, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+
+    settings.COMMENTS_PREMODERATION = True
+    review, question, follower = setting
+    client.force_login(make_user())
+    post_comment(client, review, question, "Held words", django_capture_on_commit_callbacks)
+    assert mailoutbox == []
+    moderator = make_user()
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/comments/{Comment.objects.get(body='Held words').pk}/approve/")
+    assert len(mailoutbox) == 1 and "Held words" in mailoutbox[0].body
+
+
+def test_no_email_whose_text_is_hidden(
+    client, setting, mailoutbox, django_capture_on_commit_callbacks
+):
+    review, question, follower = setting
+    client.force_login(make_user())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": "Rude words"}
+        )
+    Comment.objects.get(body="Rude words").hide(by=None, reason="disrespectful")
+    for callback in callbacks:
+        callback()
+    assert all("Rude words" not in email.body for email in mailoutbox)
+
+
+def test_commenting_follows_the_question_unless_turned_off(
+    client, setting, django_capture_on_commit_callbacks
+):
+    review, question, _ = setting
+    keen = make_user()
+    client.force_login(keen)
+    post_comment(client, review, question, "Hi", django_capture_on_commit_callbacks)
+    assert QuestionFollow.objects.filter(member=keen, question=question).exists()
+    shy = make_user(follow_on_comment=False)
+    client.force_login(shy)
+    post_comment(client, review, question, "Hello", django_capture_on_commit_callbacks)
+    assert not QuestionFollow.objects.filter(member=shy).exists()
+
+
+def test_follow_button_toggles_and_the_profile_lists_follows(client, setting):
+    review, question, _ = setting
+    member = make_user()
+    client.force_login(member)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert f'action="/questions/{question.pk}/follow/"' in page
+    client.post(f"/questions/{question.pk}/follow/")
+    assert QuestionFollow.objects.filter(member=member, question=question).exists()
+    assert "Following" in client.get(review.get_absolute_url()).content.decode()
+    profile = client.get("/accounts/profile/").content.decode()
+    assert review.title in profile and "Stop following" in profile
+    client.post(f"/questions/{question.pk}/follow/", {"next": "profile"})
+    assert not QuestionFollow.objects.filter(member=member).exists()
+
+
+def test_follow_needs_a_signed_in_verified_member_and_a_published_review(client, setting):
+    review, question, _ = setting
+    assert client.post(f"/questions/{question.pk}/follow/").status_code == 302
+    client.force_login(make_user(verified=False))
+    assert client.post(f"/questions/{question.pk}/follow/").status_code == 403
+    client.force_login(make_user())
+    draft = make_review(published=False)
+    assert client.post(f"/questions/{draft.questions.first().pk}/follow/").status_code == 404
+    assert client.get(f"/questions/{question.pk}/follow/").status_code == 405
+    assert QuestionFollow.objects.count() == 1
