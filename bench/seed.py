@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -88,6 +89,10 @@ def seed(n_comments: int, *, seed_value: int = 1) -> Review:
     moderator = User.objects.create_user("benchmod", "benchmod@example.org", "x")
     moderator.groups.add(Group.objects.get(name="Moderators"))
     EmailAddress.objects.create(user=moderator, email=moderator.email, verified=True)
+    # Moderators must have two-factor authentication to moderate.
+    Authenticator.objects.create(
+        user=moderator, type=Authenticator.Type.TOTP, data={"secret": "benchmark"}
+    )
 
     started = timezone.now() - timedelta(hours=12)
     rows: list[Comment] = []

@@ -61,7 +61,8 @@ def test_every_vector_posted_as_a_comment_renders_harmless_on_the_page(client, s
 @pytest.mark.django_db
 def test_every_vector_in_a_review_renders_harmless_on_the_page(client):
     review = make_review(findings=0, questions=0)
-    review.commentary = "\n\n".join(VECTORS)
+    # Editors' forms refuse NUL bytes (and PostgreSQL cannot store them): leave them out here.
+    review.commentary = "\n\n".join(vector.replace("\x00", "") for vector in VECTORS)
     review.save()
     page = client.get(review.get_absolute_url()).content.decode()
     body = page.split('id="commentary-heading"')[1].split("</section>")[0]
