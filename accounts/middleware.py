@@ -11,8 +11,11 @@ def needs_two_factor(user) -> bool:
     """Staff and moderators must have two-factor authentication set up (setting)."""
     if not settings.MFA_REQUIRED_FOR_STAFF or not user.is_authenticated:
         return False
-    privileged = user.is_staff or user.has_perm("comments.view_hidden_comment")
-    return privileged and not is_mfa_enabled(user)
+    # Asked several times a request (middleware, views, header): look it up once.
+    if not hasattr(user, "_needs_two_factor"):
+        privileged = user.is_staff or user.has_perm("comments.view_hidden_comment")
+        user._needs_two_factor = privileged and not is_mfa_enabled(user)
+    return user._needs_two_factor
 
 
 class RequireTwoFactorForStaffMiddleware:
