@@ -182,9 +182,6 @@ class Comment(models.Model):
     def is_editable_by_author(self, now) -> bool:
         return not self.is_deleted and not self.is_hidden and now <= self.edit_deadline
 
-    def is_deletable_by(self, user) -> bool:
-        return user.is_authenticated and user.pk == self.author_id and not self.is_deleted
-
     @transaction.atomic
     def edit(self, body: str) -> None:
         """Replace the text, keeping the earlier version for moderators."""

@@ -199,6 +199,10 @@ class ReviewQuerySet(models.QuerySet):
     def with_topics(self) -> "ReviewQuerySet":
         return self.prefetch_related("topics")
 
+    def for_cards(self) -> "ReviewQuerySet":
+        """Published reviews with what a review card shows."""
+        return self.published().with_citation().with_comment_counts().with_topics()
+
     def active_discussions(self) -> "ReviewQuerySet":
         """Published reviews by their most recent visible comment, newest first."""
         from comments.models import visible_comment_q  # comments imports posts: import late

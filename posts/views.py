@@ -23,7 +23,7 @@ class ReviewListView(ListView):
     paginate_by = settings.REVIEWS_PER_PAGE
 
     def get_queryset(self) -> QuerySet:
-        reviews = Review.objects.published().with_citation().with_comment_counts().with_topics()
+        reviews = Review.objects.for_cards()
         self.topic = None
         if slug := self.request.GET.get("topic"):
             self.topic = get_object_or_404(Topic, slug=slug)
@@ -46,13 +46,7 @@ class TopicDetailView(ListView):
 
     def get_queryset(self) -> QuerySet:
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return (
-            Review.objects.published()
-            .with_citation()
-            .with_comment_counts()
-            .with_topics()
-            .filter(topics=self.topic)
-        )
+        return Review.objects.for_cards().filter(topics=self.topic)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -100,13 +94,7 @@ class SeriesDetailView(ListView):
 
     def get_queryset(self) -> QuerySet:
         self.series = get_object_or_404(Series, slug=self.kwargs["slug"])
-        return (
-            Review.objects.published()
-            .with_citation()
-            .with_comment_counts()
-            .with_topics()
-            .filter(series=self.series)
-        )
+        return Review.objects.for_cards().filter(series=self.series)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(series=self.series, **kwargs)
