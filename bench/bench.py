@@ -86,7 +86,7 @@ def run_one(size: int, requests: int) -> dict:
     pages = {
         "review, all comments": (
             review.get_absolute_url(),
-            {"COMMENTS_THREADS_ON_REVIEW_PAGE": 10**9},
+            {"COMMENTS_THREADS_ON_REVIEW_PAGE": 10**9, "COMMENTS_SHOWN_PER_THREAD": 10**9},
         ),
         "review, paginated": (review.get_absolute_url(), {}),
         "question page": (f"/reviews/{SLUG}/questions/1/", {}),

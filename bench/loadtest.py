@@ -1,12 +1,16 @@
 """Load test: gunicorn on 127.0.0.1 against PostgreSQL with N = 1,000 comments, driven for
 60 s by locust (90 % anonymous reads, 8 % member reads, 2 % comment posts).
 
-    python bench/loadtest.py [--seconds 60] [--users 40] [--workers 3] [--no-write]
+    python bench/loadtest.py [--seconds 60] [--users 40] [--workers 5] [--threads 1]
+                             [--locust-processes 1] [--no-write]
 
 Uses a throwaway database `journalclub_loadtest` on the server DATABASE_URL points at
-(default postgres://postgres@127.0.0.1:5432/). Afterwards it checks that every post the
-server accepted is in the database, and reports requests/s, latency percentiles, errors
-and the workers' resident memory. Only 127.0.0.1 is ever contacted.
+(default postgres://postgres@127.0.0.1:5432/), and, as production would, a cache the
+workers share: REDIS_URL, or Redis on 127.0.0.1:6379 (database 15, emptied first) when
+one answers there; without Redis each worker keeps its own cache, which the report says.
+Afterwards it checks that every post the server accepted is in the database, and reports
+requests/s, latency percentiles, errors and the workers' resident memory. Only 127.0.0.1
+is ever contacted.
 """
 
 import argparse
@@ -46,11 +50,28 @@ def recreate_database() -> str:
     return f"{server_url()}/{DATABASE}"
 
 
+def local_redis_url() -> str:
+    """REDIS_URL, or a throwaway database of a Redis on 127.0.0.1 if one answers."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/15"
+    except OSError:
+        pass
+    return ""
+
+
 def prepare() -> dict:
     """In a child process on the load-test database: schema, data, member sessions."""
     import django
 
     django.setup()
+    from django.core.cache import cache
+
+    cache.clear()  # pages cached by an earlier run must not outlive its database
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -131,7 +152,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--locust-processes", type=int, default=1)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--step", choices=["prepare", "count"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -155,6 +178,8 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "false",
         "COMMENTS_PER_MINUTE": "1000000",
         "LOG_LEVEL": "WARNING",
+        "REDIS_URL": local_redis_url(),
+        "CACHE_KEY_PREFIX": "journalclub-loadtest",
     }
     me = [sys.executable, __file__]
     print("Preparing the database (N = 1,000)...", file=sys.stderr, flush=True)
@@ -171,7 +196,7 @@ def main() -> None:
     host = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "journalclub.wsgi", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+         "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     samples: list[dict[int, float]] = []
@@ -196,7 +221,8 @@ def main() -> None:
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
              "--headless", "--users", str(args.users), "--spawn-rate", str(args.users),
              "--run-time", f"{args.seconds}s", "--host", host, "--csv", str(folder / "stats"),
-             "--only-summary", "--loglevel", "WARNING"],
+             "--only-summary", "--loglevel", "WARNING",
+             *(["--processes", str(args.locust_processes)] if args.locust_processes > 1 else [])],
             env={**env, "LOADTEST_SETUP": json.dumps(setup)}, check=False,
         )  # fmt: skip
         stop.set()
@@ -212,13 +238,13 @@ def main() -> None:
             capture_output=True, text=True,
         ).stdout.split()[-1]
     )  # fmt: skip
-    report = summarise(folder / "stats_stats.csv", samples, accepted, stored, args)
+    report = summarise(folder / "stats_stats.csv", samples, accepted, stored, args, env)
     print(report)
     if not args.no_write:
         write_report(report)
 
 
-def summarise(stats_csv: Path, samples, accepted, stored, args) -> str:
+def summarise(stats_csv: Path, samples, accepted, stored, args, env) -> str:
     with stats_csv.open() as handle:
         rows = list(csv.DictReader(handle))
     lines = [
@@ -238,8 +264,10 @@ def summarise(stats_csv: Path, samples, accepted, stored, args) -> str:
     )
     return "\n".join(
         [
-            f"{args.workers} gunicorn sync workers, {args.users} locust users with no wait, "
-            f"{args.seconds} s, PostgreSQL, N = {COMMENTS:,} comments.",
+            f"{args.workers} gunicorn workers × {args.threads} thread(s), {args.users} locust "
+            f"users with no wait in {args.locust_processes} process(es), {args.seconds} s, "
+            f"PostgreSQL, N = {COMMENTS:,} comments, cache: "
+            f"{'Redis' if env['REDIS_URL'] else 'local memory in each worker'}.",
             "",
             *lines,
             "",

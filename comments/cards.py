@@ -6,8 +6,11 @@ template used; every value is escaped here except `body_html`, which is nh3's sa
 output stored at save time. `comments/threads.py` prepares the values.
 """
 
+from functools import cache
+
 from django.template.defaultfilters import date as format_date
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaksbr, pluralize
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -171,6 +174,22 @@ def _post_button(action: str, label: str, pk: int, hidden_inputs: str) -> str:
     )
 
 
+def _more_link(first) -> str:
+    count = first.folded
+    return format_html(
+        '<p class="thread__more"><a href="{}">Read the whole conversation '
+        "({} more comment{})</a></p>",
+        _conversation_url_pattern().format(first.pk),
+        count,
+        pluralize(count),
+    )
+
+
+@cache
+def _conversation_url_pattern() -> str:
+    return reverse("comments:conversation", kwargs={"pk": 918273645}).replace("918273645", "{}")
+
+
 def render_thread(
     comments: list, *, moderator: bool, from_queue: bool, csrf_token: str
 ) -> SafeString:
@@ -186,7 +205,13 @@ def render_thread(
         if comment.children:
             parts.append('<ol class="thread">')
         else:
-            parts.append("</li>" + "</ol></li>" * len(comment.closing))
+            # The last "</li>" closes the conversation's first comment: a folded
+            # conversation's link to its own page goes just before it.
+            closing = "</li>" + "</ol></li>" * len(comment.closing)
+            if comment.ends_folded_thread is not None:
+                closing = closing[: -len("</li>")] + _more_link(comment.ends_folded_thread)
+                closing += "</li>"
+            parts.append(closing)
     parts.append("</ol>")
     # Safe: the cards are escaped by render_card; the rest is fixed markup.
     return mark_safe("\n".join(parts))

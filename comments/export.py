@@ -87,7 +87,7 @@ def _row(comment: Comment, number: int, level: int) -> Row:
 
 def _questions_and_rows(review: Review) -> tuple[list[Question], list[Row]]:
     questions = list(review.questions.all())
-    comments = Comment.objects.filter(review=review).for_threads()
+    comments = Comment.objects.filter(review=review)
     roots = build_threads(comments, ANONYMOUS, discussion_open=False)
     rows = [
         _row(comment, number, level)

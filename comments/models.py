@@ -157,6 +157,11 @@ class Comment(models.Model):
         return f"comment-{self.pk}"
 
     @property
+    def is_removed(self) -> bool:
+        """Its author deleted their account, and its text went with it."""
+        return self.author_id is None and not self.body
+
+    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 

@@ -8,14 +8,16 @@ comments, and every template lookup counts).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Comment, is_moderator, participation_refusal
+from .models import Comment, CommentQuerySet, is_moderator, participation_refusal
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ WITHHELD = "withheld"  # awaiting approval: like DELETED for everyone else
 REMOVED = "removed"  # its author deleted their account and its text went with it
 
 
-def _display(comment: Comment, viewer: Viewer) -> str:
-    if comment.author_id is None and not comment.body:
+def _display(comment, viewer: Viewer) -> str:
+    """What `viewer` sees of `comment` (a Comment or its Outline)."""
+    if comment.is_removed:
         return REMOVED
     if comment.is_deleted:
         return DELETED
@@ -111,25 +114,62 @@ def _css_class(comment: Comment) -> str:
     return " ".join(classes)
 
 
-def build_threads(
-    comments: Iterable[Comment], viewer: Viewer = ANONYMOUS, *, discussion_open: bool = True
-) -> dict[int, list[Comment]]:
-    """Return each question's top-level comments, oldest first, every comment carrying its
-    replies in `.children`. Comments come ordered oldest first."""
-    by_id: dict[int, Comment] = {}
-    for comment in prepare(comments, viewer, discussion_open=discussion_open):
-        comment.children = []
-        by_id[comment.pk] = comment
-    roots: dict[int, list[Comment]] = defaultdict(list)
-    for comment in by_id.values():
-        if comment.parent_id is None:
-            roots[comment.question_id].append(comment)
-        elif comment.parent_id in by_id:
-            by_id[comment.parent_id].children.append(comment)
+@dataclass(slots=True)
+class Outline:
+    """A comment's place in its thread and what decides who sees it: enough to build and
+    prune a tree of thousands of comments without loading their text."""
+
+    pk: int
+    parent_id: int | None
+    question_id: int
+    author_id: int | None
+    is_deleted: bool
+    is_hidden: bool
+    approved: bool
+    is_removed: bool
+    display: str = TEXT
+    children: list["Outline"] = field(default_factory=list)
+    folded: int = 0  # on a thread's first comment: how many of its comments are not shown
+
+    @property
+    def is_publicly_visible(self) -> bool:
+        return not self.is_deleted and not self.is_hidden and self.approved
+
+
+def outline(comments: CommentQuerySet, viewer: Viewer = ANONYMOUS) -> dict[int, list[Outline]]:
+    """Each question's threads as `viewer` sees them, oldest first, from one light query:
+    every node carries its replies in `.children`."""
+
+    def flag(condition: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(condition, BooleanField())
+
+    rows = (
+        comments.order_by("created_at", "id")
+        .annotate(
+            deleted=flag(Q(deleted_at__isnull=False)),
+            hidden=flag(Q(hidden_at__isnull=False)),
+            removed=flag(Q(author=None, body="")),
+        )
+        .values_list(
+            "pk", "parent_id", "question_id", "author_id", "deleted", "hidden", "approved",
+            "removed",
+        )
+    )  # fmt: skip
+    by_id: dict[int, Outline] = {}
+    for row in rows:
+        node = Outline(*row)
+        node.display = _display(node, viewer)
+        by_id[node.pk] = node
+    roots: dict[int, list[Outline]] = defaultdict(list)
+    for node in by_id.values():
+        if node.parent_id is None:
+            roots[node.question_id].append(node)
+        elif node.parent_id in by_id:
+            by_id[node.parent_id].children.append(node)
     return {question_id: _prune(nodes) for question_id, nodes in roots.items()}
 
 
-def _prune(nodes: list[Comment]) -> list[Comment]:
+def _prune(nodes: list[Outline]) -> list[Outline]:
     kept = []
     for node in nodes:
         node.children = _prune(node.children)
@@ -138,14 +178,114 @@ def _prune(nodes: list[Comment]) -> list[Comment]:
     return kept
 
 
+def fold(roots: list[Outline], shown: int | None) -> list[Outline]:
+    """Shorten each thread to its first `shown` comments in reading order, noting on its
+    first comment how many are left for the conversation's own page. A long thread thus
+    costs a page no more than a short one."""
+    if shown is None:
+        return roots
+    for root in roots:
+        kept = 0
+
+        def keep(node: Outline) -> None:
+            nonlocal kept
+            kept += 1
+            children = []
+            for child in node.children:
+                if kept >= shown:
+                    break
+                keep(child)
+                children.append(child)
+            node.children = children
+
+        total = sum(1 for _ in _walk([root]))
+        keep(root)
+        root.folded = total - kept
+    return roots
+
+
+def position_in_thread(root: Outline, comment_id: int) -> int | None:
+    """Where a comment comes in its thread's reading order (0 for the thread's first)."""
+    for position, node in enumerate(_walk([root])):
+        if node.pk == comment_id:
+            return position
+    return None
+
+
+def fill(
+    roots: list[Outline],
+    comments: CommentQuerySet,
+    viewer: Viewer = ANONYMOUS,
+    *,
+    discussion_open: bool = True,
+) -> list[Comment]:
+    """The threads under `roots` as prepared comments (`prepare`), loaded in one query from
+    `comments`, the queryset `roots` were outlined from."""
+    wanted = [node.pk for node in _walk(roots)]
+    if not wanted:
+        return []
+    if len(wanted) < (connection.features.max_query_params or float("inf")):
+        # By primary key alone: the outline came from `comments` already.
+        comments = Comment.objects.filter(pk__in=wanted)
+    loaded = comments.for_threads(moderator=viewer.moderator)
+    by_id = {
+        comment.pk: comment for comment in prepare(loaded, viewer, discussion_open=discussion_open)
+    }
+
+    def build(nodes: list[Outline]) -> list[Comment]:
+        # A comment deleted since the outline was read is left out, with its replies.
+        built = []
+        for node in nodes:
+            comment = by_id.get(node.pk)
+            if comment is not None:
+                comment.children = build(node.children)
+                comment.folded = node.folded
+                built.append(comment)
+        return built
+
+    return build(roots)
+
+
+def _walk(nodes: list) -> Iterator:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def build_threads(
+    comments: CommentQuerySet, viewer: Viewer = ANONYMOUS, *, discussion_open: bool = True
+) -> dict[int, list[Comment]]:
+    """Every thread of `comments`, by question, as prepared comments: two queries."""
+    return _fill_by_question(outline(comments, viewer), comments, viewer, discussion_open)
+
+
+def _fill_by_question(
+    roots: dict[int, list[Outline]],
+    comments: CommentQuerySet,
+    viewer: Viewer,
+    discussion_open: bool,
+    thread_limit: int | None = None,
+    shown_per_thread: int | None = None,
+) -> dict[int, list[Comment]]:
+    # One query loads the text of every question's threads.
+    shown = [root for question_roots in roots.values() for root in question_roots[:thread_limit]]
+    fold(shown, shown_per_thread)
+    threads: dict[int, list[Comment]] = defaultdict(list)
+    for thread in fill(shown, comments, viewer, discussion_open=discussion_open):
+        threads[thread.question_id].append(thread)
+    return threads
+
+
 def flatten(roots: list[Comment]) -> list[Comment]:
     """The threads in reading order, each comment knowing how many nested lists close after
-    it (`.closing`), so one flat loop in the template can print the nested markup."""
+    it (`.closing`), so one flat loop in the template can print the nested markup. The last
+    comment of a folded thread knows the thread's first (`.ends_folded_thread`)."""
     flat: list[Comment] = []
 
     def walk(node: Comment) -> None:
         flat.append(node)
         node.closing = ()
+        node.ends_folded_thread = None
         for child in node.children:
             walk(child)
         if node.children:
@@ -153,41 +293,38 @@ def flatten(roots: list[Comment]) -> list[Comment]:
 
     for root in roots:
         walk(root)
+        flat[-1].ends_folded_thread = root if getattr(root, "folded", 0) else None
     return flat
 
 
-def count_visible(comments: Iterable[Comment]) -> dict[int, int]:
-    """Comments per question that everyone may read: the public count."""
-    counts: dict[int, int] = defaultdict(int)
-    for comment in comments:
-        if comment.is_publicly_visible:
-            counts[comment.question_id] += 1
-    return counts
+def count_visible(roots: list[Outline]) -> int:
+    """Comments in these threads that everyone may read: the public count. Pruning keeps
+    every such comment, so counting the tree counts them all."""
+    return sum(node.is_publicly_visible for node in _walk(roots))
 
 
-def thread_index(roots: list[Comment], comment: Comment) -> int | None:
-    """The position of the thread that holds `comment` among `roots`, or None if hidden."""
+def thread_index(roots: list[Outline], comment_id: int) -> int | None:
+    """The position of the thread that holds the comment among `roots`, or None if hidden."""
     for index, root in enumerate(roots):
-        if _contains(root, comment.pk):
+        if any(node.pk == comment_id for node in _walk([root])):
             return index
     return None
 
 
-def _contains(node: Comment, comment_id: int) -> bool:
-    return node.pk == comment_id or any(_contains(child, comment_id) for child in node.children)
-
-
-def attach_discussion(review, questions: list, *, viewer: Viewer, thread_limit: int) -> None:
-    """Give each question of `review` its first threads (flattened for the template), thread
-    total and public count."""
-    comments = list(Comment.objects.filter(review=review).for_threads(moderator=viewer.moderator))
-    counts = count_visible(comments)
-    roots = build_threads(comments, viewer, discussion_open=review.discussion_open)
+def attach_discussion(
+    review, questions: list, *, viewer: Viewer, thread_limit: int, shown_per_thread: int
+) -> None:
+    """Give each question of `review` its first threads (flattened for the template, long
+    ones folded), thread total and public count."""
+    comments = Comment.objects.filter(review=review)
+    roots = outline(comments, viewer)
+    threads = _fill_by_question(
+        roots, comments, viewer, review.discussion_open, thread_limit, shown_per_thread
+    )
     for question in questions:
-        question_roots = roots.get(question.pk, [])
-        question.threads = flatten(question_roots[:thread_limit])
-        question.thread_total = len(question_roots)
-        question.comment_count = counts.get(question.pk, 0)
+        question.threads = flatten(threads[question.pk])
+        question.thread_total = len(roots.get(question.pk, []))
+        question.comment_count = count_visible(roots.get(question.pk, []))
 
 
 def followed_question_ids(viewer: Viewer, review) -> set[int]:

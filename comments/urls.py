@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journalclub.page_cache import cache_anonymous_page
+from journalclub.page_cache import cache_anonymous_page, question_scope, review_scope
 
 from . import views
 from .feeds import ReviewCommentsFeed
@@ -10,19 +10,24 @@ app_name = "comments"
 urlpatterns = [
     path(
         "reviews/<slug:slug>/questions/<int:number>/",
-        cache_anonymous_page(views.question_detail),
+        cache_anonymous_page(views.question_detail, scope=question_scope),
         name="question_detail",
     ),
     path("reviews/<slug:slug>/comments/", views.post_comment, name="post"),
     path("reviews/<slug:slug>/export.<str:fmt>", views.export_discussion, name="export"),
     path(
         "reviews/<slug:slug>/comments/feed/",
-        cache_anonymous_page(ReviewCommentsFeed()),
+        cache_anonymous_page(ReviewCommentsFeed(), scope=review_scope),
         name="feed",
     ),
     path("questions/<int:pk>/follow/", views.follow, name="follow"),
     path("follows/unsubscribe/<str:token>/", views.unfollow_by_link, name="unfollow_by_link"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
+    path(
+        "comments/<int:pk>/conversation/",
+        cache_anonymous_page(views.conversation),
+        name="conversation",
+    ),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),

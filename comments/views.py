@@ -13,6 +13,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -36,10 +37,13 @@ from .moderation import FlagRefused, flag_comment, lift_suspension, needs_approv
 from .notifications import FOLLOW_SALT, notify_about_new_comment
 from .threads import (
     Viewer,
-    build_threads,
     count_visible,
+    fill,
     flatten,
+    fold,
     followed_question_ids,
+    outline,
+    position_in_thread,
     prepare,
     thread_index,
 )
@@ -117,12 +121,13 @@ def comment_location(comment: Comment, viewer: Viewer) -> str | None:
     """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
     shows it to them."""
     question = comment.question
-    comments = Comment.objects.filter(question=question).for_threads()
-    roots = build_threads(comments, viewer).get(question.pk, [])
-    index = thread_index(roots, comment)
+    roots = outline(Comment.objects.filter(question=question), viewer).get(question.pk, [])
+    index = thread_index(roots, comment.pk)
     if index is None:
         return None
-    if index < settings.COMMENTS_THREADS_ON_REVIEW_PAGE:
+    if position_in_thread(roots[index], comment.pk) >= settings.COMMENTS_SHOWN_PER_THREAD:
+        url = reverse("comments:conversation", kwargs={"pk": roots[index].pk})
+    elif index < settings.COMMENTS_THREADS_ON_REVIEW_PAGE:
         url = comment.review.get_absolute_url()
     else:
         page = index // settings.COMMENTS_THREADS_PER_PAGE + 1
@@ -131,22 +136,35 @@ def comment_location(comment: Comment, viewer: Viewer) -> str | None:
 
 
 def render_question_page(
-    request: HttpRequest, question: Question, *, form: CommentForm | None = None, status: int = 200
+    request: HttpRequest,
+    question: Question,
+    *,
+    form: CommentForm | None = None,
+    status: int = 200,
+    conversation: int | None = None,
 ) -> HttpResponse:
+    """A question's conversations page by page, long ones folded; or, given the id of a
+    conversation's first comment, that conversation in full."""
     viewer = Viewer.of(request.user)
-    comments = list(
-        Comment.objects.filter(question=question).for_threads(moderator=viewer.moderator)
-    )
-    question.comment_count = count_visible(comments).get(question.pk, 0)
-    roots = build_threads(comments, viewer, discussion_open=question.review.discussion_open).get(
-        question.pk, []
-    )
-    page = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    comments = Comment.objects.filter(question=question)
+    roots = outline(comments, viewer).get(question.pk, [])
+    question.comment_count = count_visible(roots)
+    if conversation is None:
+        paginator = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        shown = fold(page.object_list, settings.COMMENTS_SHOWN_PER_THREAD)
+    else:
+        page = None
+        shown = [root for root in roots if root.pk == conversation]
+        if not shown:
+            raise Http404("This conversation is not shown.")
+    threads = fill(shown, comments, viewer, discussion_open=question.review.discussion_open)
     context = {
         "review": question.review,
         "question": question,
+        "conversation": conversation,
         "page_obj": page,
-        "threads": flatten(page.object_list),
+        "threads": flatten(threads),
         "form": form or CommentForm(),
         "can_comment": viewer.participant,
         "refusal": viewer.refusal,
@@ -165,6 +183,22 @@ def question_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
     question = questions[number - 1]
     question.number, question.review = number, review
     return render_question_page(request, question)
+
+
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    """One conversation (a top-level comment and every reply) in full."""
+    first = get_object_or_404(
+        Comment.objects.select_related("question"),
+        pk=pk,
+        parent=None,
+        review__in=Review.objects.visible_to(request.user),
+    )
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).with_citation(), pk=first.review_id
+    )
+    question = first.question
+    question.review = review
+    return render_question_page(request, question, conversation=first.pk)
 
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:

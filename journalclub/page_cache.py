@@ -1,83 +1,118 @@
 """Whole-page caching for anonymous readers, invalidated the moment content changes.
 
-Every cached page's key carries a content version; any save or delete of something a page
-shows bumps the version, so the next anonymous request renders afresh. Members and
-moderators always get live pages. The cache is Django's default cache: local memory, or
-Redis when REDIS_URL is set, so several app servers share pages and invalidations.
+Every cached page's key carries content versions, so a change makes the next anonymous
+request render afresh:
+
+- the site version, bumped by any save or delete of a review, its parts, or a member;
+- one discussion version, named by the page's `scope`: a comment bumps the versions of
+  its question (`question:<slug>:<number>`), its review (`review:<slug>`) and of every
+  page that lists discussions site-wide (`discussions`). A new comment on one question
+  thus leaves the review's other question pages cached.
+
+Members and moderators always get live pages. The cache is Django's default cache: local
+memory, or Redis when REDIS_URL is set, so several app servers share pages and
+invalidations.
 """
 
 import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 VERSION_KEY = "pages:version"
+SITE = "site"
+DISCUSSIONS = "discussions"
 RENDER_LOCK_SECONDS = 2
 
 
 class RecentPages:
     """This process's most recently served pages, kept as they are: the shared cache
     pickles values, and unpickling a long discussion page costs more than serving it. The
-    shared cache stays the source of truth; keys carry the content version, so an entry
-    here can never be served after the content changed."""
+    shared cache stays the source of truth. Each page is kept under its path with the
+    versioned key it was cached under, so an entry can never be served after the content
+    changed, and a newer version replaces the older one: memory holds one copy per page."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.size = 0
-        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[str, bytes, str]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[bytes, str] | None:
+    def get(self, path: str, key: str) -> tuple[bytes, str] | None:
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
+            entry = self.pages.get(path)
+            if entry is None or entry[0] != key:
+                return None
+            self.pages.move_to_end(path)
+            return entry[1:]
 
     def clear(self) -> None:
         with self.lock:
             self.pages.clear()
             self.size = 0
 
-    def put(self, key: str, page: tuple[bytes, str]) -> None:
+    def put(self, path: str, key: str, page: tuple[bytes, str]) -> None:
         if len(page[0]) > self.max_bytes:
             return
         with self.lock:
-            if key in self.pages:
-                return
-            self.pages[key] = page
+            older = self.pages.pop(path, None)
+            if older is not None:
+                self.size -= len(older[1])
+            self.pages[path] = (key, *page)
             self.size += len(page[0])
             while self.size > self.max_bytes:
-                _, (content, _) = self.pages.popitem(last=False)
+                _, (_, content, _) = self.pages.popitem(last=False)
                 self.size -= len(content)
 
 
 recent_pages = RecentPages(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
 
 
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+def content_versions(*names: str) -> tuple[int, ...]:
+    """The current versions of `names`, in one round trip to the cache."""
+    keys = [f"{VERSION_KEY}:{name}" for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, 1, timeout=None)
+            found[key] = cache.get(key, 1)
+    return tuple(found[key] for key in keys)
+
+
+def bump(*names: str) -> None:
+    for name in names:
+        key = f"{VERSION_KEY}:{name}"
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, timeout=None)
 
 
 def bump_content_version(**kwargs) -> None:
-    """Signal receiver: something readers see has changed."""
+    """Signal receiver: something readers see everywhere has changed."""
+    bump(SITE)
+
+
+def bump_discussion_versions(sender, instance, **kwargs) -> None:
+    """Signal receiver for comments: only the pages that show this discussion change."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        review_slug = instance.review.slug
+        number = instance.question.number
+    except ObjectDoesNotExist:  # deleted along with its review, which bumped SITE
+        bump(SITE)
+        return
+    bump(DISCUSSIONS, f"review:{review_slug}", f"question:{review_slug}:{number}")
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -105,7 +140,7 @@ def _seconds_until_next_scheduled_review() -> int:
     return timeout
 
 
-def _wait_for_another_worker(key: str) -> tuple[bytes, str] | None:
+def _wait_for_another_worker(path: str, key: str) -> tuple[bytes, str] | None:
     """Single flight: when a page has just been invalidated, the first request renders it
     and the ones arriving meanwhile wait briefly for that rendering instead of repeating it.
     Returns None when this request should render (it holds the lock, or waited too long)."""
@@ -116,27 +151,29 @@ def _wait_for_another_worker(key: str) -> tuple[bytes, str] | None:
         time.sleep(0.02)
         cached = cache.get(key)
         if cached is not None:
-            recent_pages.put(key, cached)
+            recent_pages.put(path, key, cached)
             return cached
     return None
 
 
-def cache_anonymous_page(view):
-    """Serve anonymous GETs of `view` from the page cache."""
+def cache_anonymous_page(view, scope: Callable[[dict], str] = lambda kwargs: DISCUSSIONS):
+    """Serve anonymous GETs of `view` from the page cache. `scope` names, from the URL's
+    arguments, the discussion version the page depends on besides the site version."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pages:{content_version()}:{path}"
-        cached = recent_pages.get(key)
+        site, discussion = content_versions(SITE, scope(kwargs))
+        key = f"pages:{site}.{discussion}:{path}"
+        cached = recent_pages.get(path, key)
         if cached is None:
             cached = cache.get(key)
             if cached is not None:
-                recent_pages.put(key, cached)
+                recent_pages.put(path, key, cached)
         if cached is None:
-            cached = _wait_for_another_worker(key)
+            cached = _wait_for_another_worker(path, key)
         if cached is not None:
             content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
@@ -153,7 +190,7 @@ def cache_anonymous_page(view):
         ):
             page = (response.content, response["Content-Type"])
             cache.set(key, page, timeout=_seconds_until_next_scheduled_review())
-            recent_pages.put(key, page)
+            recent_pages.put(path, key, page)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -173,3 +210,11 @@ def invalidate_on_changes_to(*models, receiver=bump_content_version) -> None:
     for model in models:
         post_save.connect(receiver, sender=model, dispatch_uid=f"pages:save:{model.__name__}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"pages:delete:{model.__name__}")
+
+
+def review_scope(kwargs: dict) -> str:
+    return f"review:{kwargs['slug']}"
+
+
+def question_scope(kwargs: dict) -> str:
+    return f"question:{kwargs['slug']}:{kwargs['number']}"

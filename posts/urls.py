@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journalclub.page_cache import cache_anonymous_page
+from journalclub.page_cache import cache_anonymous_page, review_scope
 
 from . import views
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("feed/", cache_anonymous_page(views.LatestReviewsFeed()), name="feed"),
     path(
         "reviews/<slug:slug>/",
-        cache_anonymous_page(views.ReviewDetailView.as_view()),
+        cache_anonymous_page(views.ReviewDetailView.as_view(), scope=review_scope),
         name="review_detail",
     ),
     path(

@@ -71,7 +71,11 @@ class ReviewDetailView(DetailView):
         questions = list(review.questions.all())
         viewer = Viewer.of(self.request.user)
         attach_discussion(
-            review, questions, viewer=viewer, thread_limit=settings.COMMENTS_THREADS_ON_REVIEW_PAGE
+            review,
+            questions,
+            viewer=viewer,
+            thread_limit=settings.COMMENTS_THREADS_ON_REVIEW_PAGE,
+            shown_per_thread=settings.COMMENTS_SHOWN_PER_THREAD,
         )
         return super().get_context_data(
             canonical_url=url,

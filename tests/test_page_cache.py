@@ -34,7 +34,11 @@ def test_members_always_get_live_pages(client):
 def test_hidden_comment_text_is_gone_from_the_very_next_anonymous_response(client):
     review = make_review()
     comment = make_comment(question=review.questions.first(), body="Soon to be hidden")
-    urls = [review.get_absolute_url(), f"/reviews/{review.slug}/questions/1/"]
+    urls = [
+        review.get_absolute_url(),
+        f"/reviews/{review.slug}/questions/1/",
+        f"/comments/{comment.pk}/conversation/",
+    ]
     for url in urls:
         get(client, url)
         assert "Soon to be hidden" in get(client, url).content.decode()
@@ -56,6 +60,26 @@ def test_new_comments_edits_and_deletions_show_at_once(client):
     assert "Edited comment" in get(client, url).content.decode()
     comment.delete_by_author()
     assert "Edited comment" not in get(client, url).content.decode()
+
+
+def test_a_comment_renews_only_the_pages_that_show_its_discussion(client):
+    review = make_review(title="Busy review")
+    other = make_review(title="Quiet review")
+    question_1 = f"/reviews/{review.slug}/questions/1/"
+    question_2 = f"/reviews/{review.slug}/questions/2/"
+    feed = f"/reviews/{review.slug}/comments/feed/"
+    unchanged = [question_1, other.get_absolute_url(), f"/reviews/{other.slug}/questions/2/"]
+    renewed = [review.get_absolute_url(), question_2, feed, "/"]
+    for url in unchanged + renewed:
+        get(client, url)
+    make_comment(question=review.questions.all()[1], body="On the second question")
+    for url in unchanged:
+        assert get(client, url)["X-Page-Cache"] == "hit", url
+    for url in renewed:
+        response = get(client, url)
+        assert response["X-Page-Cache"] == "miss", url
+    assert "On the second question" in get(client, question_2).content.decode()
+    assert "1 comment" in get(client, "/").content.decode()
 
 
 def test_review_edits_and_display_name_changes_show_at_once(client):
@@ -120,10 +144,21 @@ def test_recent_pages_stay_within_their_byte_budget():
     from journalclub.page_cache import RecentPages
 
     pages = RecentPages(max_bytes=10)
-    pages.put("a", (b"12345", "text/html"))
-    pages.put("b", (b"123456", "text/html"))
-    pages.put("huge", (b"x" * 11, "text/html"))
-    assert pages.get("a") is None
-    assert pages.get("b") == (b"123456", "text/html")
-    assert pages.get("huge") is None
+    pages.put("a", "v1:a", (b"12345", "text/html"))
+    pages.put("b", "v1:b", (b"123456", "text/html"))
+    pages.put("huge", "v1:huge", (b"x" * 11, "text/html"))
+    assert pages.get("a", "v1:a") is None
+    assert pages.get("b", "v1:b") == (b"123456", "text/html")
+    assert pages.get("huge", "v1:huge") is None
     assert pages.size == 6
+
+
+def test_a_newer_version_of_a_page_replaces_the_older_in_memory():
+    from journalclub.page_cache import RecentPages
+
+    pages = RecentPages(max_bytes=100)
+    pages.put("a", "v1:a", (b"old", "text/html"))
+    pages.put("a", "v2:a", (b"newer", "text/html"))
+    assert pages.get("a", "v1:a") is None
+    assert pages.get("a", "v2:a") == (b"newer", "text/html")
+    assert pages.size == 5

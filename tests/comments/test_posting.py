@@ -1,4 +1,5 @@
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -234,7 +235,9 @@ def test_counts_of_visible_comments_per_question_and_per_review(client, review):
     assert "3 comments" in home.content.decode()
 
 
-def test_review_page_shows_fifty_threads_and_links_to_the_question_page(client, review, settings):
+def test_review_page_shows_the_first_threads_and_links_to_the_question_page(
+    client, review, settings
+):
     settings.COMMENTS_THREADS_ON_REVIEW_PAGE = 2
     settings.COMMENTS_THREADS_PER_PAGE = 2
     question = review.questions.first()
@@ -250,6 +253,94 @@ def test_review_page_shows_fifty_threads_and_links_to_the_question_page(client, 
     assert client.get(threads[0].get_absolute_url())["Location"] == (
         f"{review.get_absolute_url()}#comment-{threads[0].pk}"
     )
+
+
+def test_default_pages_show_three_threads_per_question_then_twenty_per_page(client, review):
+    question = review.questions.first()
+    for n in range(25):
+        make_comment(question=question, body=f"Thread number {n:02}")
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Thread number 02" in page and "Thread number 03" not in page
+    assert "See all 25 conversations on question 1" in page
+    first = client.get(question.get_absolute_url()).content.decode()
+    assert "Thread number 19" in first and "Thread number 20" not in first
+    second = client.get(f"{question.get_absolute_url()}?page=2").content.decode()
+    assert "Thread number 20" in second and "Thread number 24" in second
+
+
+def long_conversation(question, replies: int) -> list:
+    """A conversation in reading order: the first comment, then `replies` replies, each
+    answering the one before until the depth limit, then the first."""
+    comments = [make_comment(question=question, body="Opening remark")]
+    for n in range(replies):
+        parent = comments[-1] if comments[-1].depth < 3 else comments[0]
+        comments.append(make_comment(parent=parent, body=f"Reply number {n:02}"))
+    return comments
+
+
+def reading_order(question) -> list[int]:
+    from comments.models import Comment
+    from comments.threads import outline
+
+    roots = outline(Comment.objects.filter(question=question))[question.pk]
+    order = []
+
+    def walk(node):
+        order.append(node.pk)
+        for child in node.children:
+            walk(child)
+
+    for root in roots:
+        walk(root)
+    return order
+
+
+def test_a_long_conversation_shows_its_first_comments_and_links_to_the_rest(
+    client, review, settings
+):
+    settings.COMMENTS_SHOWN_PER_THREAD = 4
+    question = review.questions.first()
+    comments = long_conversation(question, replies=9)
+    by_pk = {comment.pk: comment for comment in comments}
+    order = [by_pk[pk] for pk in reading_order(question)]
+    shown, folded = order[:4], order[4:]
+    conversation_url = f"/comments/{comments[0].pk}/conversation/"
+    for url in (review.get_absolute_url(), question.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert all(f'id="{comment.anchor}"' in page for comment in shown)
+        assert not any(f'id="{comment.anchor}"' in page for comment in folded)
+        assert (
+            f'<a href="{conversation_url}">Read the whole conversation (6 more comments)</a>'
+            in (page)
+        )
+        # The folded thread's nested lists still close where they open.
+        assert page.count("<ol") == page.count("</ol>")
+        assert len(re.findall(r"<li[ >]", page)) == page.count("</li>")
+    full = client.get(conversation_url)
+    assert full.status_code == 200
+    text = full.content.decode()
+    assert all(f'id="{comment.anchor}"' in text for comment in order)
+    assert "A conversation on question 1" in text
+    assert "Read the whole conversation" not in text
+    # A folded comment's permalink leads to the conversation's page.
+    assert client.get(folded[0].get_absolute_url())["Location"] == (
+        f"{conversation_url}#{folded[0].anchor}"
+    )
+    assert client.get(shown[-1].get_absolute_url())["Location"] == (
+        f"{review.get_absolute_url()}#{shown[-1].anchor}"
+    )
+
+
+def test_conversation_pages_exist_only_for_visible_first_comments(client, review):
+    first = make_comment(question=review.questions.first())
+    reply = make_comment(parent=first)
+    assert client.get(f"/comments/{reply.pk}/conversation/").status_code == 404
+    assert client.get("/comments/999999/conversation/").status_code == 404
+    draft_first = make_comment(question=make_review(published=False).questions.first())
+    assert client.get(f"/comments/{draft_first.pk}/conversation/").status_code == 404
+    first.delete_by_author()
+    reply.delete()
+    assert client.get(f"/comments/{first.pk}/conversation/").status_code == 404
 
 
 def test_question_page_404s_for_unknown_numbers_and_drafts(client, review):
