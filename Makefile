@@ -52,8 +52,9 @@ $(VENV)/.installed-load: pyproject.toml | $(BIN)/python
 bench: check-python $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py
 
-# gunicorn + locust against PostgreSQL for 60 s; results go to docs/benchmarks.md.
+# gunicorn against PostgreSQL for 60 s, driven by wrk and locust; results go to docs/benchmarks.md.
 loadtest: check-python $(VENV)/.installed-load postgres
+	@bash scripts/ensure_wrk.sh
 	$(BIN)/python bench/loadtest.py
 
 postgres:

@@ -1,8 +1,8 @@
 """Load test: gunicorn on 127.0.0.1 against PostgreSQL with N = 1,000 comments, driven for
-60 s by locust (90 % anonymous reads, 8 % member reads, 2 % comment posts).
+60 s by simulated users, 90 % anonymous readers (wrk connections), 8 % member readers and
+2 % members posting comments (locust users); none of them waits between requests.
 
-    python bench/loadtest.py [--seconds 60] [--users 40] [--workers 5] [--threads 1]
-                             [--locust-processes 1] [--no-write]
+    python bench/loadtest.py [--seconds 60] [--users 40] [--workers 12] [--threads 1] [--no-write]
 
 Uses a throwaway database `journalclub_loadtest` on the server DATABASE_URL points at
 (default postgres://postgres@127.0.0.1:5432/), and, as production would, a cache the
@@ -105,6 +105,18 @@ def prepare() -> dict:
     }
 
 
+def run_wrk(host: str, setup: dict, connections: int, seconds: int) -> dict:
+    """Anonymous readers: `connections` wrk connections reading the review's pages."""
+    finished = subprocess.run(
+        ["wrk", "--threads", "1", "--connections", str(connections),
+         "--duration", f"{seconds}s", "--timeout", "10s",
+         "--script", str(ROOT / "bench" / "anonymous.lua"), host, "--",
+         setup["review_url"], *setup["question_urls"]],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
 def count_posts(markers: list[str]) -> int:
     import django
 
@@ -151,10 +163,14 @@ def worker_rss_mb(master_pid: int) -> dict[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--read-only-seconds", type=int, default=20, help="cached anonymous reads alone, first"
+    )
     parser.add_argument("--users", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=5)
+    # Sync workers wait while a client reads its response: with no buffering proxy in
+    # front, as here, more of them than 2 × cores keep cached reads from queueing.
+    parser.add_argument("--workers", type=int, default=12)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
-    parser.add_argument("--locust-processes", type=int, default=1)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--step", choices=["prepare", "count"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -204,6 +220,12 @@ def main() -> None:
         wait_for(f"{host}/healthz")
         for url in [setup["review_url"], *setup["question_urls"]] * 3:
             urllib.request.urlopen(host + url).read()
+        print(
+            f"Cached anonymous reads alone for {args.read_only_seconds} s...",
+            file=sys.stderr,
+            flush=True,
+        )
+        read_only = run_wrk(host, setup, round(args.users * 0.9), args.read_only_seconds)
         stop = threading.Event()
 
         def sample_memory() -> None:
@@ -217,14 +239,17 @@ def main() -> None:
         sampler = threading.Thread(target=sample_memory, daemon=True)
         sampler.start()
         print(f"Driving {host} for {args.seconds} s...", file=sys.stderr, flush=True)
-        subprocess.run(
+        readers = round(args.users * 0.9)
+        members = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-             "--headless", "--users", str(args.users), "--spawn-rate", str(args.users),
-             "--run-time", f"{args.seconds}s", "--host", host, "--csv", str(folder / "stats"),
-             "--only-summary", "--loglevel", "WARNING",
-             *(["--processes", str(args.locust_processes)] if args.locust_processes > 1 else [])],
-            env={**env, "LOADTEST_SETUP": json.dumps(setup)}, check=False,
+             "--headless", "--users", str(args.users - readers),
+             "--spawn-rate", str(args.users - readers), "--run-time", f"{args.seconds}s",
+             "--host", host, "--csv", str(folder / "stats"), "--only-summary",
+             "--loglevel", "WARNING"],
+            env={**env, "LOADTEST_SETUP": json.dumps(setup)},
         )  # fmt: skip
+        anonymous = run_wrk(host, setup, readers, args.seconds)
+        members.wait()
         stop.set()
         samples.append(worker_rss_mb(server.pid))
     finally:
@@ -238,24 +263,36 @@ def main() -> None:
             capture_output=True, text=True,
         ).stdout.split()[-1]
     )  # fmt: skip
-    report = summarise(folder / "stats_stats.csv", samples, accepted, stored, args, env)
+    report = summarise(
+        folder / "stats_stats.csv", read_only, anonymous, samples, accepted, stored, args, env
+    )
     print(report)
     if not args.no_write:
         write_report(report)
 
 
-def summarise(stats_csv: Path, samples, accepted, stored, args, env) -> str:
+def summarise(
+    stats_csv: Path, read_only: dict, anonymous: dict, samples, accepted, stored, args, env
+) -> str:
     with stats_csv.open() as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+    anonymous_rate = anonymous["requests"] / anonymous["seconds"]
     lines = [
         "| requests | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| anonymous read (wrk) | {anonymous['requests']} | {anonymous['failures']} | "
+        f"{anonymous_rate:.1f} | {anonymous['p50']:.0f} | {anonymous['p95']:.0f} | "
+        f"{anonymous['p99']:.0f} |",
     ]
     for row in rows:
         lines.append(
-            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+            f"| {row['Name']} (locust) | {row['Request Count']} | {row['Failure Count']} | "
             f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} |"
         )
+    total = anonymous["requests"] + sum(int(row["Request Count"]) for row in rows)
+    failures = anonymous["failures"] + sum(int(row["Failure Count"]) for row in rows)
+    rate = anonymous_rate + sum(float(row["Requests/s"]) for row in rows)
+    lines.append(f"| all | {total} | {failures} | {rate:.1f} |  |  |  |")
     first = samples[0]
     last = samples[-1]
     memory = ", ".join(
@@ -264,10 +301,19 @@ def summarise(stats_csv: Path, samples, accepted, stored, args, env) -> str:
     )
     return "\n".join(
         [
-            f"{args.workers} gunicorn workers × {args.threads} thread(s), {args.users} locust "
-            f"users with no wait in {args.locust_processes} process(es), {args.seconds} s, "
-            f"PostgreSQL, N = {COMMENTS:,} comments, cache: "
+            f"{args.workers} gunicorn workers × {args.threads} thread(s); {args.users} users "
+            f"with no wait: {round(args.users * 0.9)} anonymous readers (wrk connections), "
+            f"{args.users - round(args.users * 0.9)} members (locust: readers and posters, "
+            f"8 : 2); {args.seconds} s, PostgreSQL, N = {COMMENTS:,} comments, cache: "
             f"{'Redis' if env['REDIS_URL'] else 'local memory in each worker'}.",
+            "",
+            f"First, cached anonymous reads alone ({args.read_only_seconds} s, the same "
+            f"{round(args.users * 0.9)} wrk connections): "
+            f"**{read_only['requests'] / read_only['seconds']:.0f} requests/s**, "
+            f"{read_only['failures']} failures, p50 {read_only['p50']:.0f} ms, "
+            f"p95 {read_only['p95']:.0f} ms, p99 {read_only['p99']:.0f} ms.",
+            "",
+            f"Then the mix for {args.seconds} s:",
             "",
             *lines,
             "",
@@ -287,7 +333,7 @@ def write_report(report: str) -> None:
     section = (
         f"{start}\n## Load test\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
         f"{machine()}; {versions()}. Command: `make loadtest` "
-        f"(`python {' '.join(['bench/loadtest.py', *sys.argv[1:]])}`). Locust and gunicorn "
+        f"(`python {' '.join(['bench/loadtest.py', *sys.argv[1:]])}`). wrk, locust and gunicorn "
         "share the same two cores.\n\n"
         f"{report}\n{end}"
     )

@@ -1,7 +1,10 @@
-"""Traffic for `make loadtest`: 90 % anonymous reads, 8 % member reads, 2 % comment posts.
+"""Members' traffic for `make loadtest`: reads (weight 8) and comment posts (weight 2).
 
-Started by bench/loadtest.py, which passes the review's URLs and members' session cookies
-through the environment and reads back the posts that were accepted.
+The anonymous readers (weight 90) are wrk's connections (bench/anonymous.lua): a Python
+load generator costs as much CPU per request as the cached page it asks for, and the two
+would share the same two cores. Started by bench/loadtest.py, which passes the review's
+URLs and members' session cookies through the environment and reads back the posts that
+were accepted.
 """
 
 import json
@@ -16,15 +19,6 @@ SETUP = json.loads(os.environ["LOADTEST_SETUP"])
 PAGES = [SETUP["review_url"], *SETUP["question_urls"]]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
-
-
-class AnonymousReader(FastHttpUser):
-    weight = 90
-    wait_time = constant(0)
-
-    @task
-    def read(self) -> None:
-        self.client.get(random.choice(PAGES), name="anonymous read")
 
 
 class Member(FastHttpUser):

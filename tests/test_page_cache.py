@@ -162,3 +162,30 @@ def test_a_newer_version_of_a_page_replaces_the_older_in_memory():
     assert pages.get("a", "v1:a") is None
     assert pages.get("a", "v2:a") == (b"newer", "text/html")
     assert pages.size == 5
+
+
+def test_a_cached_page_carries_the_headers_of_a_rendered_one(client):
+    review = make_review()
+    rendered = get(client, review.get_absolute_url())
+    cached = get(client, review.get_absolute_url())
+    assert (rendered["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+        "Content-Length",
+    ):
+        assert cached[header] == rendered[header], header
+    assert "Cookie" in cached["Vary"]
+    assert cached.content == rendered.content
+
+
+def test_a_reader_with_a_stale_session_cookie_still_gets_the_cached_page(client):
+    review = make_review()
+    get(client, review.get_absolute_url())
+    client.cookies["sessionid"] = "no-such-session"
+    response = get(client, review.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
