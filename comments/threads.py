@@ -318,13 +318,14 @@ def attach_discussion(
     ones folded), thread total and public count."""
     comments = Comment.objects.filter(review=review)
     roots = outline(comments, viewer)
+    for question in questions:  # before folding shortens the threads
+        question.thread_total = len(roots.get(question.pk, []))
+        question.comment_count = count_visible(roots.get(question.pk, []))
     threads = _fill_by_question(
         roots, comments, viewer, review.discussion_open, thread_limit, shown_per_thread
     )
     for question in questions:
         question.threads = flatten(threads[question.pk])
-        question.thread_total = len(roots.get(question.pk, []))
-        question.comment_count = count_visible(roots.get(question.pk, []))
 
 
 def followed_question_ids(viewer: Viewer, review) -> set[int]:

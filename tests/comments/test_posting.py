@@ -309,10 +309,10 @@ def test_a_long_conversation_shows_its_first_comments_and_links_to_the_rest(
         page = client.get(url).content.decode()
         assert all(f'id="{comment.anchor}"' in page for comment in shown)
         assert not any(f'id="{comment.anchor}"' in page for comment in folded)
-        assert (
-            f'<a href="{conversation_url}">Read the whole conversation (6 more comments)</a>'
-            in (page)
-        )
+        link = f'<a href="{conversation_url}">Read the whole conversation (6 more comments)</a>'
+        assert link in page
+        # Counts the whole conversation, not only what is shown.
+        assert '<span class="question__count">· 10 comments</span>' in page
         # The folded thread's nested lists still close where they open.
         assert page.count("<ol") == page.count("</ol>")
         assert len(re.findall(r"<li[ >]", page)) == page.count("</li>")
