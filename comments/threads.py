@@ -7,15 +7,19 @@ once, so that the thread template only prints prepared values (it renders thousa
 comments, and every template lookup counts).
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from journalclub.page_cache import review_scope, versioned_key
 
 from .models import Comment, CommentQuerySet, is_moderator, participation_refusal
 
@@ -65,7 +69,7 @@ def _display(comment, viewer: Viewer) -> str:
     return TEXT
 
 
-@cache
+@functools.cache
 def _member_url_pattern() -> str:
     return reverse("comments:member", kwargs={"pk": 918273645}).replace("918273645", "{}")
 
@@ -136,25 +140,17 @@ class Outline:
         return not self.is_deleted and not self.is_hidden and self.approved
 
 
-def outline(comments: CommentQuerySet, viewer: Viewer = ANONYMOUS) -> dict[int, list[Outline]]:
-    """Each question's threads as `viewer` sees them, oldest first, from one light query:
-    every node carries its replies in `.children`."""
-
-    def flag(condition: Q) -> ExpressionWrapper:
-        return ExpressionWrapper(condition, BooleanField())
-
-    rows = (
-        comments.order_by("created_at", "id")
-        .annotate(
-            deleted=flag(Q(deleted_at__isnull=False)),
-            hidden=flag(Q(hidden_at__isnull=False)),
-            removed=flag(Q(author=None, body="")),
-        )
-        .values_list(
-            "pk", "parent_id", "question_id", "author_id", "deleted", "hidden", "approved",
-            "removed",
-        )
-    )  # fmt: skip
+def outline(
+    comments: CommentQuerySet, viewer: Viewer = ANONYMOUS, *, cache_key: str | None = None
+) -> dict[int, list[Outline]]:
+    """Each question's threads as `viewer` sees them, oldest first, from one light query
+    (or, given a `cache_key` that changes with the discussion, from the cache): every node
+    carries its replies in `.children`."""
+    rows = cache.get(cache_key) if cache_key and settings.PAGE_CACHE_SECONDS > 0 else None
+    if rows is None:
+        rows = _outline_rows(comments)
+        if cache_key and settings.PAGE_CACHE_SECONDS > 0:
+            cache.set(cache_key, rows, timeout=settings.PAGE_CACHE_SECONDS)
     by_id: dict[int, Outline] = {}
     for row in rows:
         node = Outline(*row)
@@ -167,6 +163,24 @@ def outline(comments: CommentQuerySet, viewer: Viewer = ANONYMOUS) -> dict[int, 
         elif node.parent_id in by_id:
             by_id[node.parent_id].children.append(node)
     return {question_id: _prune(nodes) for question_id, nodes in roots.items()}
+
+
+def _outline_rows(comments: CommentQuerySet) -> list[tuple]:
+    def flag(condition: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(condition, BooleanField())
+
+    return list(
+        comments.order_by("created_at", "id")
+        .annotate(
+            deleted=flag(Q(deleted_at__isnull=False)),
+            hidden=flag(Q(hidden_at__isnull=False)),
+            removed=flag(Q(author=None, body="")),
+        )
+        .values_list(
+            "pk", "parent_id", "question_id", "author_id", "deleted", "hidden", "approved",
+            "removed",
+        )
+    )  # fmt: skip
 
 
 def _prune(nodes: list[Outline]) -> list[Outline]:
@@ -317,7 +331,8 @@ def attach_discussion(
     """Give each question of `review` its first threads (flattened for the template, long
     ones folded), thread total and public count."""
     comments = Comment.objects.filter(review=review)
-    roots = outline(comments, viewer)
+    key = versioned_key(f"outline:review:{review.pk}", review_scope({"slug": review.slug}))
+    roots = outline(comments, viewer, cache_key=key)
     for question in questions:  # before folding shortens the threads
         question.thread_total = len(roots.get(question.pk, []))
         question.comment_count = count_visible(roots.get(question.pk, []))

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import needs_two_factor
+from journalclub.page_cache import question_scope, versioned_key
 from posts.models import Question, Review
 
 from .export import FORMATS as EXPORT_FORMATS
@@ -147,7 +148,9 @@ def render_question_page(
     conversation's first comment, that conversation in full."""
     viewer = Viewer.of(request.user)
     comments = Comment.objects.filter(question=question)
-    roots = outline(comments, viewer).get(question.pk, [])
+    scope = question_scope({"slug": question.review.slug, "number": question.number})
+    key = versioned_key(f"outline:question:{question.pk}", scope)
+    roots = outline(comments, viewer, cache_key=key).get(question.pk, [])
     question.comment_count = count_visible(roots)
     if conversation is None:
         paginator = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE)

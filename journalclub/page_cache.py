@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -93,12 +94,28 @@ def content_versions(*names: str) -> tuple[int, ...]:
 
 
 def bump(*names: str) -> None:
+    """Renew the versions `names`: at once, and again when the transaction that changed
+    the content commits, because a page rendered in between read the old rows under the
+    new version."""
+    _increment(names)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _increment(names))
+
+
+def _increment(names) -> None:
     for name in names:
         key = f"{VERSION_KEY}:{name}"
         try:
             cache.incr(key)
         except ValueError:
             cache.set(key, 2, timeout=None)
+
+
+def versioned_key(name: str, scope: str) -> str:
+    """A cache key for something derived from the content of `scope` (see the module's
+    docstring), renewed exactly when the pages of that scope are."""
+    site, scoped = content_versions(SITE, scope)
+    return f"{name}:{site}.{scoped}"
 
 
 def bump_content_version(**kwargs) -> None:

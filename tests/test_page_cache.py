@@ -189,3 +189,37 @@ def test_a_reader_with_a_stale_session_cookie_still_gets_the_cached_page(client)
     client.cookies["sessionid"] = "no-such-session"
     response = get(client, review.get_absolute_url())
     assert response["X-Page-Cache"] == "hit"
+
+
+def test_a_page_rendered_before_the_comment_commits_is_not_served_after(
+    client, django_capture_on_commit_callbacks
+):
+    review = make_review()
+    url = review.get_absolute_url()
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_comment(question=review.questions.first(), body="Committed later")
+        # Another worker could render here and cache what it saw before the commit.
+        assert get(client, url)["X-Page-Cache"] == "miss"
+        assert get(client, url)["X-Page-Cache"] == "hit"
+    assert get(client, url)["X-Page-Cache"] == "miss"
+
+
+def test_members_reuse_a_discussion_outline_until_the_discussion_changes(
+    client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    review = make_review()
+    question = review.questions.first()
+    make_comment(question=question, body="First comment")
+    client.force_login(make_user())
+    for url in (review.get_absolute_url(), f"/reviews/{review.slug}/questions/1/"):
+        with CaptureQueriesContext(connection) as first:
+            get(client, url)
+        with CaptureQueriesContext(connection) as second:
+            get(client, url)
+        assert len(second) == len(first) - 1, url
+        make_comment(question=question, body=f"New comment for {url}")
+        assert f"New comment for {url}" in get(client, url).content.decode()
