@@ -88,7 +88,7 @@ def _hidden_note(comment, moderator: bool) -> str:
 
 
 def _history(comment) -> str:
-    revisions = list(comment.revisions.all())
+    revisions = comment.earlier_versions  # set for moderators by threads.prepare
     if not revisions:
         return ""
     items = "".join(
@@ -133,32 +133,29 @@ def _actions(comment) -> str:
 
 def _moderator_tools(comment, from_queue: bool, csrf_token: str) -> str:
     link = comment.permalink
-    hidden_inputs = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}',
-        csrf_token,
-        mark_safe('<input type="hidden" name="next" value="queue">') if from_queue else "",
-    )
+
+    def hidden_inputs() -> str:  # only the rare hidden or pending comment needs them
+        return format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}',
+            csrf_token,
+            mark_safe('<input type="hidden" name="next" value="queue">') if from_queue else "",
+        )
+
     tools = []
     if comment.hidden_at:
-        tools.append(_post_button(f"{link}unhide/", "Unhide", comment.pk, hidden_inputs))
+        tools.append(_post_button(f"{link}unhide/", "Unhide", comment.pk, hidden_inputs()))
     elif not comment.deleted_at:
+        # f-strings rather than format_html on this hot path: the link and the pk are ours.
         tools.append(
-            format_html(
-                '<a href="{}hide/{}">Hide<span class="visually-hidden"> comment {}</span></a>',
-                link,
-                "?next=queue" if from_queue else "",
-                comment.pk,
-            )
+            f'<a href="{link}hide/{"?next=queue" if from_queue else ""}">Hide'
+            f'<span class="visually-hidden"> comment {comment.pk}</span></a>'
         )
     if not comment.approved and not comment.deleted_at:
-        tools.append(_post_button(f"{link}approve/", "Approve", comment.pk, hidden_inputs))
+        tools.append(_post_button(f"{link}approve/", "Approve", comment.pk, hidden_inputs()))
     if getattr(comment, "member_url", None):
         tools.append(
-            format_html(
-                '<a href="{}">Member<span class="visually-hidden">: {}</span></a>',
-                comment.member_url,
-                comment.author_name,
-            )
+            f'<a href="{comment.member_url}">Member<span class="visually-hidden">: '
+            f"{escape(comment.author_name)}</span></a>"
         )
     return f'<div class="moderator-tools">{"".join(tools)}</div>'
 

@@ -86,7 +86,7 @@ class CommentQuerySet(models.QuerySet):
         may see of them is decided by `threads.build_threads`."""
         comments = self.select_related("author").order_by("created_at", "id")
         if moderator:
-            comments = comments.select_related("hidden_by").prefetch_related("revisions")
+            comments = comments.select_related("hidden_by")
         return comments
 
     def recent_by(self, user, *, seconds: int) -> "CommentQuerySet":

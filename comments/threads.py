@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from journalclub.page_cache import review_scope, versioned_key
 
-from .models import Comment, CommentQuerySet, is_moderator, participation_refusal
+from .models import (
+    Comment,
+    CommentQuerySet,
+    CommentRevision,
+    is_moderator,
+    participation_refusal,
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ def prepare(comments: Iterable[Comment], viewer: Viewer, *, discussion_open: boo
     """Decide what `viewer` sees of each comment and may do with it."""
     now = timezone.now()
     prepared = []
+    if viewer.moderator:
+        comments = list(comments)
+        _attach_earlier_versions(comments)
     for comment in comments:
         comment.display = _display(comment, viewer)
         if comment.display != TEXT:
@@ -105,6 +114,16 @@ def prepare(comments: Iterable[Comment], viewer: Viewer, *, discussion_open: boo
             comment.member_url = _member_url_pattern().format(comment.author_id)
         prepared.append(comment)
     return prepared
+
+
+def _attach_earlier_versions(comments: list[Comment]) -> None:
+    """What edited comments said before, for moderators: one query for all of them."""
+    versions: dict[int, list[CommentRevision]] = defaultdict(list)
+    ids = [comment.pk for comment in comments]
+    for revision in CommentRevision.objects.filter(comment_id__in=ids):
+        versions[revision.comment_id].append(revision)
+    for comment in comments:
+        comment.earlier_versions = versions.get(comment.pk, [])
 
 
 def _css_class(comment: Comment) -> str:
