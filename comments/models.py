@@ -4,6 +4,7 @@ from functools import cache
 
 from allauth.account.utils import has_verified_email
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -76,6 +77,18 @@ class HideReason(models.TextChoices):
 FLAG_REASONS = [choice for choice in HideReason.choices if choice[0] != HideReason.FLAGGED]
 
 
+@cache
+def _author_fields_not_on_cards() -> list[str]:
+    """A card names its author: the rest of a member's row is not worth loading."""
+    shown = {"id", "username", "first_name", "last_name", "display_name", "affiliation"}
+    user_model = get_user_model()
+    return [
+        f"author__{field.name}"
+        for field in user_model._meta.concrete_fields
+        if field.name not in shown
+    ]
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self) -> "CommentQuerySet":
         return self.filter(visible_comment_q())
@@ -84,7 +97,11 @@ class CommentQuerySet(models.QuerySet):
         """Everything a thread may show, in the order the tree is built from: deleted and
         hidden comments stay in so that their replies keep their place. What each reader
         may see of them is decided by `threads.build_threads`."""
-        comments = self.select_related("author").order_by("created_at", "id")
+        comments = (
+            self.select_related("author")
+            .defer(*_author_fields_not_on_cards())
+            .order_by("created_at", "id")
+        )
         if moderator:
             comments = comments.select_related("hidden_by")
         return comments

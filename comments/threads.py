@@ -9,7 +9,7 @@ comments, and every template lookup counts).
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -165,11 +165,19 @@ def outline(
     """Each question's threads as `viewer` sees them, oldest first, from one light query
     (or, given a `cache_key` that changes with the discussion, from the cache): every node
     carries its replies in `.children`."""
+    return _build_outline(_cached_rows(comments, cache_key), viewer)
+
+
+def _cached_rows(comments: CommentQuerySet, cache_key: str | None) -> list[tuple]:
     rows = cache.get(cache_key) if cache_key and settings.PAGE_CACHE_SECONDS > 0 else None
     if rows is None:
         rows = _outline_rows(comments)
         if cache_key and settings.PAGE_CACHE_SECONDS > 0:
             cache.set(cache_key, rows, timeout=settings.PAGE_CACHE_SECONDS)
+    return rows
+
+
+def _build_outline(rows: list[tuple], viewer: Viewer) -> dict[int, list[Outline]]:
     by_id: dict[int, Outline] = {}
     for row in rows:
         node = Outline(*row)
@@ -182,6 +190,42 @@ def outline(
         elif node.parent_id in by_id:
             by_id[node.parent_id].children.append(node)
     return {question_id: _prune(nodes) for question_id, nodes in roots.items()}
+
+
+def _private_authors(rows: list[tuple]) -> frozenset[int]:
+    """Members whose own comments awaiting approval make the threads look different to
+    them: others do not see those comments at all (`_prune`). A hidden comment keeps its
+    place for everyone, so its author sees the same threads, text aside."""
+    return frozenset(
+        node.author_id
+        for node in (Outline(*row) for row in rows)
+        if node.author_id and not node.approved and not node.is_hidden and not node.is_deleted
+    )
+
+
+def shared_summary[T](
+    comments: CommentQuerySet,
+    viewer: Viewer,
+    summarise: Callable[[dict[int, list[Outline]]], T],
+    *,
+    rows_key: str,
+    summary_key: str,
+) -> T:
+    """`summarise(outline)` for `viewer`. Everyone who sees the discussion as anonymous
+    readers do (no moderators, no authors of hidden or pending comments) shares one result,
+    cached under `summary_key`: members' pages then skip building and pruning a tree of
+    every comment. Both keys must change with the discussion (`versioned_key`)."""
+    if viewer.moderator or settings.PAGE_CACHE_SECONDS <= 0:
+        return summarise(outline(comments, viewer, cache_key=rows_key))
+    cached = cache.get(summary_key)
+    if cached is None:
+        rows = _cached_rows(comments, rows_key)
+        cached = (_private_authors(rows), summarise(_build_outline(rows, ANONYMOUS)))
+        cache.set(summary_key, cached, timeout=settings.PAGE_CACHE_SECONDS)
+    private_authors, summary = cached
+    if viewer.user_id in private_authors:
+        return summarise(outline(comments, viewer, cache_key=rows_key))
+    return summary
 
 
 def _outline_rows(comments: CommentQuerySet) -> list[tuple]:
@@ -289,22 +333,10 @@ def build_threads(
     comments: CommentQuerySet, viewer: Viewer = ANONYMOUS, *, discussion_open: bool = True
 ) -> dict[int, list[Comment]]:
     """Every thread of `comments`, by question, as prepared comments: two queries."""
-    return _fill_by_question(outline(comments, viewer), comments, viewer, discussion_open)
-
-
-def _fill_by_question(
-    roots: dict[int, list[Outline]],
-    comments: CommentQuerySet,
-    viewer: Viewer,
-    discussion_open: bool,
-    thread_limit: int | None = None,
-    shown_per_thread: int | None = None,
-) -> dict[int, list[Comment]]:
-    # One query loads the text of every question's threads.
-    shown = [root for question_roots in roots.values() for root in question_roots[:thread_limit]]
-    fold(shown, shown_per_thread)
+    by_question = outline(comments, viewer)
+    roots = [root for question_roots in by_question.values() for root in question_roots]
     threads: dict[int, list[Comment]] = defaultdict(list)
-    for thread in fill(shown, comments, viewer, discussion_open=discussion_open):
+    for thread in fill(roots, comments, viewer, discussion_open=discussion_open):
         threads[thread.question_id].append(thread)
     return threads
 
@@ -344,21 +376,60 @@ def thread_index(roots: list[Outline], comment_id: int) -> int | None:
     return None
 
 
+@dataclass
+class QuestionSummary:
+    """What a page shows of one question's discussion before any text is loaded."""
+
+    thread_total: int  # conversations, folded or not
+    comment_count: int  # comments everyone may read
+    shown: list[Outline]  # the conversations shown, long ones folded
+
+
+def summarise_question(
+    roots: list[Outline], *, first: int = 0, limit: int | None, shown_per_thread: int
+) -> QuestionSummary:
+    """The conversations `first` to `first + limit` of one question, folded."""
+    end = None if limit is None else first + limit
+    return QuestionSummary(
+        thread_total=len(roots),
+        comment_count=count_visible(roots),  # before folding shortens the threads
+        shown=fold(roots[first:end], shown_per_thread),
+    )
+
+
 def attach_discussion(
     review, questions: list, *, viewer: Viewer, thread_limit: int, shown_per_thread: int
 ) -> None:
     """Give each question of `review` its first threads (flattened for the template, long
     ones folded), thread total and public count."""
     comments = Comment.objects.filter(review=review)
-    key = versioned_key(f"outline:review:{review.pk}", review_scope({"slug": review.slug}))
-    roots = outline(comments, viewer, cache_key=key)
-    for question in questions:  # before folding shortens the threads
-        question.thread_total = len(roots.get(question.pk, []))
-        question.comment_count = count_visible(roots.get(question.pk, []))
-    threads = _fill_by_question(
-        roots, comments, viewer, review.discussion_open, thread_limit, shown_per_thread
+    scope = review_scope({"slug": review.slug})
+
+    def summarise(roots: dict[int, list[Outline]]) -> dict[int, QuestionSummary]:
+        return {
+            question.pk: summarise_question(
+                roots.get(question.pk, []), limit=thread_limit, shown_per_thread=shown_per_thread
+            )
+            for question in questions
+        }
+
+    summaries = shared_summary(
+        comments,
+        viewer,
+        summarise,
+        rows_key=versioned_key(f"outline:review:{review.pk}", scope),
+        summary_key=versioned_key(
+            f"summary:review:{review.pk}:{thread_limit}:{shown_per_thread}", scope
+        ),
     )
+    shown = [root for summary in summaries.values() for root in summary.shown]
+    threads: dict[int, list[Comment]] = defaultdict(list)
+    for thread in fill(shown, comments, viewer, discussion_open=review.discussion_open):
+        threads[thread.question_id].append(thread)
     for question in questions:
+        summary = summaries[question.pk]
+        question.thread_total = summary.thread_total
+        question.comment_count = summary.comment_count
         question.threads = flatten(threads[question.pk])
 
 

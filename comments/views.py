@@ -37,15 +37,18 @@ from .models import Comment, Flag, ModerationAction, QuestionFollow, participati
 from .moderation import FlagRefused, flag_comment, lift_suspension, needs_approval, suspend_member
 from .notifications import FOLLOW_SALT, notify_about_new_comment
 from .threads import (
+    Outline,
+    QuestionSummary,
     Viewer,
     count_visible,
     fill,
     flatten,
-    fold,
     followed_question_ids,
     outline,
     position_in_thread,
     prepare,
+    shared_summary,
+    summarise_question,
     thread_index,
 )
 
@@ -122,7 +125,8 @@ def comment_location(comment: Comment, viewer: Viewer) -> str | None:
     """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
     shows it to them."""
     question = comment.question
-    roots = outline(Comment.objects.filter(question=question), viewer).get(question.pk, [])
+    comments = Comment.objects.filter(question=question)
+    roots = outline(comments, viewer, cache_key=_rows_key(question)).get(question.pk, [])
     index = thread_index(roots, comment.pk)
     if index is None:
         return None
@@ -134,6 +138,12 @@ def comment_location(comment: Comment, viewer: Viewer) -> str | None:
         page = index // settings.COMMENTS_THREADS_PER_PAGE + 1
         url = f"{question.get_absolute_url()}?page={page}"
     return f"{url}#{comment.anchor}"
+
+
+def _rows_key(question: Question) -> str:
+    """Where the outline of a question's discussion is cached (`threads.outline`)."""
+    scope = question_scope({"slug": question.review.slug, "number": question.number})
+    return versioned_key(f"outline:question:{question.pk}", scope)
 
 
 def render_question_page(
@@ -149,15 +159,41 @@ def render_question_page(
     viewer = Viewer.of(request.user)
     comments = Comment.objects.filter(question=question)
     scope = question_scope({"slug": question.review.slug, "number": question.number})
-    key = versioned_key(f"outline:question:{question.pk}", scope)
-    roots = outline(comments, viewer, cache_key=key).get(question.pk, [])
-    question.comment_count = count_visible(roots)
+    rows_key = _rows_key(question)
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
     if conversation is None:
-        paginator = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
-        shown = fold(page.object_list, settings.COMMENTS_SHOWN_PER_THREAD)
+        requested = request.GET.get("page", "")
+        number = min(int(requested), 10**6) if requested.isdigit() else 1
+
+        def summarise(roots: dict[int, list[Outline]]) -> tuple[int, QuestionSummary]:
+            question_roots = roots.get(question.pk, [])
+            page_number = Paginator(question_roots, per_page).get_page(number).number
+            summary = summarise_question(
+                question_roots,
+                first=(page_number - 1) * per_page,
+                limit=per_page,
+                shown_per_thread=settings.COMMENTS_SHOWN_PER_THREAD,
+            )
+            return page_number, summary
+
+        page_number, summary = shared_summary(
+            comments,
+            viewer,
+            summarise,
+            rows_key=rows_key,
+            summary_key=versioned_key(
+                f"summary:question:{question.pk}:{number}:{per_page}:"
+                f"{settings.COMMENTS_SHOWN_PER_THREAD}",
+                scope,
+            ),
+        )
+        page = Paginator(range(summary.thread_total), per_page).get_page(page_number)
+        shown = summary.shown
+        question.comment_count = summary.comment_count
     else:
         page = None
+        roots = outline(comments, viewer, cache_key=rows_key).get(question.pk, [])
+        question.comment_count = count_visible(roots)
         shown = [root for root in roots if root.pk == conversation]
         if not shown:
             raise Http404("This conversation is not shown.")

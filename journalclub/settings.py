@@ -135,11 +135,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for pages, rate limits and allauth's limits: Redis when REDIS_URL is set, so that
-# every app server shares it; otherwise this process's memory.
+# every app server shares it (Django's RedisCache, see journalclub/cache.py); otherwise this
+# process's memory.
 if env_str("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "journalclub.cache.RedisCache",
             "LOCATION": env_str("REDIS_URL"),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "journalclub"),
         }
