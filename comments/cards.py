@@ -197,7 +197,10 @@ def render_thread(
     for comment in comments:
         parts.append('<li class="thread__item">')
         parts.append(
-            render_card(comment, moderator=moderator, from_queue=from_queue, csrf_token=csrf_token)
+            getattr(comment, "card_html", None)  # ready-made (threads.fill_shared)
+            or render_card(
+                comment, moderator=moderator, from_queue=from_queue, csrf_token=csrf_token
+            )
         )
         if comment.children:
             parts.append('<ol class="thread">')

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from journalclub.page_cache import review_scope, versioned_key
 
+from .cards import render_card
 from .models import (
     Comment,
     CommentQuerySet,
@@ -323,6 +324,73 @@ def fill(
     return build(roots)
 
 
+@dataclass
+class Card:
+    """A comment's card, ready-made (`fill_shared`), in place of the comment in a thread."""
+
+    pk: int
+    question_id: int
+    card_html: str
+    children: list = field(default_factory=list)
+    folded: int = 0
+
+
+def fill_shared(
+    roots: list[Outline],
+    comments: CommentQuerySet,
+    viewer: Viewer,
+    *,
+    discussion_open: bool,
+    cards_key: str,
+) -> list:
+    """`fill` for a member, with the cards of other members' comments ready-made: every
+    member sees those alike (what differs, edit and delete links and their own hidden or
+    pending text, is on their own comments only), so the cards are rendered once and
+    cached under `cards_key`, which must change with the discussion. Only the member's
+    own comments, and cards not yet cached, are loaded."""
+    if viewer.moderator or viewer.user_id is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return fill(roots, comments, viewer, discussion_open=discussion_open)
+    # Members who may not take part get the cards anonymous readers get.
+    everyone = Viewer(user_id=0, refusal=None) if viewer.participant else ANONYMOUS
+    key = f"{cards_key}:{'participant' if viewer.participant else 'reader'}"
+    cards: dict[int, str] = cache.get(key) or {}
+    nodes = list(_walk(roots))
+    own_ids = {node.pk for node in nodes if node.author_id == viewer.user_id}
+    to_render = [node.pk for node in nodes if node.pk not in cards and node.pk not in own_ids]
+    own: dict[int, Comment] = {}
+    if own_ids or to_render:
+        loaded = Comment.objects.filter(pk__in=[*own_ids, *to_render]).for_threads()
+        others = []
+        for comment in loaded:
+            if comment.pk in own_ids:
+                own[comment.pk] = comment
+            else:
+                others.append(comment)
+        prepare(own.values(), viewer, discussion_open=discussion_open)
+        if others:
+            for comment in prepare(others, everyone, discussion_open=discussion_open):
+                cards[comment.pk] = render_card(
+                    comment, moderator=False, from_queue=False, csrf_token=""
+                )
+            cache.set(key, cards, timeout=settings.PAGE_CACHE_SECONDS)
+
+    def build(nodes: list[Outline]) -> list:
+        built = []
+        for node in nodes:
+            if node.pk in own:
+                item = own[node.pk]
+            elif node.pk in cards:
+                item = Card(node.pk, node.question_id, cards[node.pk])
+            else:  # deleted since the outline was read: left out, with its replies
+                continue
+            item.children = build(node.children)
+            item.folded = node.folded
+            built.append(item)
+        return built
+
+    return build(roots)
+
+
 def _walk(nodes: list) -> Iterator:
     for node in nodes:
         yield node
@@ -413,18 +481,21 @@ def attach_discussion(
             for question in questions
         }
 
+    summary_key = versioned_key(
+        f"summary:review:{review.pk}:{thread_limit}:{shown_per_thread}", scope
+    )
     summaries = shared_summary(
         comments,
         viewer,
         summarise,
         rows_key=versioned_key(f"outline:review:{review.pk}", scope),
-        summary_key=versioned_key(
-            f"summary:review:{review.pk}:{thread_limit}:{shown_per_thread}", scope
-        ),
+        summary_key=summary_key,
     )
     shown = [root for summary in summaries.values() for root in summary.shown]
-    threads: dict[int, list[Comment]] = defaultdict(list)
-    for thread in fill(shown, comments, viewer, discussion_open=review.discussion_open):
+    threads: dict[int, list] = defaultdict(list)
+    for thread in fill_shared(
+        shown, comments, viewer, discussion_open=review.discussion_open, cards_key=summary_key
+    ):
         threads[thread.question_id].append(thread)
     for question in questions:
         summary = summaries[question.pk]

@@ -42,6 +42,7 @@ from .threads import (
     Viewer,
     count_visible,
     fill,
+    fill_shared,
     flatten,
     followed_question_ids,
     outline,
@@ -176,20 +177,23 @@ def render_question_page(
             )
             return page_number, summary
 
+        summary_key = versioned_key(
+            f"summary:question:{question.pk}:{number}:{per_page}:"
+            f"{settings.COMMENTS_SHOWN_PER_THREAD}",
+            scope,
+        )
         page_number, summary = shared_summary(
-            comments,
-            viewer,
-            summarise,
-            rows_key=rows_key,
-            summary_key=versioned_key(
-                f"summary:question:{question.pk}:{number}:{per_page}:"
-                f"{settings.COMMENTS_SHOWN_PER_THREAD}",
-                scope,
-            ),
+            comments, viewer, summarise, rows_key=rows_key, summary_key=summary_key
         )
         page = Paginator(range(summary.thread_total), per_page).get_page(page_number)
-        shown = summary.shown
         question.comment_count = summary.comment_count
+        threads = fill_shared(
+            summary.shown,
+            comments,
+            viewer,
+            discussion_open=question.review.discussion_open,
+            cards_key=summary_key,
+        )
     else:
         page = None
         roots = outline(comments, viewer, cache_key=rows_key).get(question.pk, [])
@@ -197,7 +201,7 @@ def render_question_page(
         shown = [root for root in roots if root.pk == conversation]
         if not shown:
             raise Http404("This conversation is not shown.")
-    threads = fill(shown, comments, viewer, discussion_open=question.review.discussion_open)
+        threads = fill(shown, comments, viewer, discussion_open=question.review.discussion_open)
     context = {
         "review": question.review,
         "question": question,

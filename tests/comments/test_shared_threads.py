@@ -71,3 +71,56 @@ def test_question_pages_share_the_outline_page_by_page(client, settings):
     assert "Conversation 4." in last
     assert "Page 3 of 3" in last
     assert "Conversation 0." in read(client, member, f"{url}?page=x")
+
+
+def test_members_get_links_for_their_own_comments_whoever_reads_first(client):
+    question = make_review().questions.first()
+    alice, bob = make_user(), make_user()
+    by_alice = make_comment(question=question, author=alice, body="Alice writes.")
+    by_bob = make_comment(question=question, author=bob, body="Bob writes.")
+    for url in pages(question):
+        for member, own, other in [(alice, by_alice, by_bob), (bob, by_bob, by_alice)] * 2:
+            page = read(client, member, url)
+            assert f'href="{own.get_absolute_url()}edit/"' in page
+            assert f'href="{own.get_absolute_url()}delete/"' in page
+            assert f'href="{own.get_absolute_url()}flag/"' not in page
+            assert f'href="{other.get_absolute_url()}edit/"' not in page
+            assert f'href="{other.get_absolute_url()}flag/"' in page
+
+
+def test_members_who_may_not_take_part_get_no_reply_links_whoever_reads_first(client):
+    question = make_review().questions.first()
+    comment = make_comment(question=question, body="Open to replies.")
+    participant, unverified = make_user(), make_user(verified=False)
+    reply_link = f'href="{comment.get_absolute_url()}reply/"'
+    for url in pages(question):
+        for member, sees_link in [(participant, True), (unverified, False)] * 2:
+            page = read(client, member, url)
+            assert "Open to replies." in page
+            assert (reply_link in page) is sees_link
+
+
+def test_an_edit_reaches_the_next_member_view(client):
+    question = make_review().questions.first()
+    comment = make_comment(question=question, body="First wording.")
+    member = make_user()
+    for url in pages(question):
+        assert "First wording." in read(client, member, url)
+    comment.edit("Second wording.")
+    for url in pages(question):
+        page = read(client, member, url)
+        assert "Second wording." in page
+        assert "First wording." not in page
+
+
+def test_moderators_see_hidden_text_after_members_read_the_threads(client):
+    from tests.comments.test_queries import make_reader
+
+    question = make_review().questions.first()
+    comment = make_comment(question=question, body="Text under review.")
+    comment.hide(by=make_user(), reason="spam")
+    member, moderator = make_user(), make_reader("moderator")
+    for url in pages(question):
+        assert "Text under review." not in read(client, member, url)
+        assert "Text under review." in read(client, moderator, url)
+        assert "Text under review." not in read(client, member, url)
