@@ -3,7 +3,7 @@ members who follow the question."""
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -69,7 +69,7 @@ def send_follow_emails(comment: Comment, site_url: str, *, skip: set[int]) -> in
         .select_related("member")
     )
     author = comment.author.public_name if comment.author else "A member"
-    sent = 0
+    messages = []
     for follow in follows:
         if not follow.member.email:
             continue
@@ -81,17 +81,19 @@ def send_follow_emails(comment: Comment, site_url: str, *, skip: set[int]) -> in
             "unsubscribe_url": unsubscribe,
             "site_name": settings.SITE_NAME,
         }
-        EmailMessage(
-            subject=f"{author} commented on a question you follow: “{comment.review.title}”",
-            body=render_to_string("comments/email/follow.txt", context),
-            to=[follow.member.email],
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
-        ).send()
-        sent += 1
-    return sent
+        messages.append(
+            EmailMessage(
+                subject=f"{author} commented on a question you follow: “{comment.review.title}”",
+                body=render_to_string("comments/email/follow.txt", context),
+                to=[follow.member.email],
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
+        )
+    # One connection to the mail server for all of them, not one per follower.
+    return mailers.default.send_messages(messages) if messages else 0
 
 
 def notify_about_new_comment(comment: Comment, site_url: str) -> None:

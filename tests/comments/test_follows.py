@@ -137,3 +137,36 @@ def test_follow_needs_a_signed_in_verified_member_and_a_published_review(client,
     assert client.post(f"/questions/{draft.questions.first().pk}/follow/").status_code == 404
     assert client.get(f"/questions/{question.pk}/follow/").status_code == 405
     assert QuestionFollow.objects.count() == 1
+
+
+class BatchRecorder:
+    """A mail backend that records each batch it is given: one batch, one connection."""
+
+    batches: list[list[str]] = []
+
+    def __init__(self, **options):
+        pass
+
+    def send_messages(self, messages) -> int:
+        self.batches.append([message.to[0] for message in messages])
+        return len(messages)
+
+
+def test_followers_emails_share_one_connection_to_the_mail_server(
+    client, setting, settings, django_capture_on_commit_callbacks
+):
+    review, question, _ = setting
+    for n in range(3):
+        QuestionFollow.objects.create(
+            question=question, member=make_user(email=f"reader{n}@example.org")
+        )
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.BatchRecorder"}}
+    BatchRecorder.batches = []
+    client.force_login(make_user())
+    post_comment(
+        client, review, question, "News for four followers.", django_capture_on_commit_callbacks
+    )
+    assert len(BatchRecorder.batches) == 1
+    assert sorted(BatchRecorder.batches[0]) == [
+        "follower@example.org", "reader0@example.org", "reader1@example.org", "reader2@example.org",
+    ]  # fmt: skip
