@@ -213,7 +213,8 @@ def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "journalclub.wsgi", "--workers", str(args.workers),
          "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        # The console mail backend prints the followers' emails here.
+        cwd=ROOT, env=env, stdout=(folder / "emails.txt").open("w"),
     )  # fmt: skip
     samples: list[dict[int, float]] = []
     try:
@@ -293,6 +294,9 @@ def summarise(
     failures = anonymous["failures"] + sum(int(row["Failure Count"]) for row in rows)
     rate = anonymous_rate + sum(float(row["Requests/s"]) for row in rows)
     lines.append(f"| all | {total} | {failures} | {rate:.1f} |  |  |  |")
+    shares = {"anonymous reads": anonymous["requests"] / total}
+    for row in rows:
+        shares[row["Name"]] = int(row["Request Count"]) / total
     first = samples[0]
     last = samples[-1]
     memory = ", ".join(
@@ -316,6 +320,11 @@ def summarise(
             f"Then the mix for {args.seconds} s:",
             "",
             *lines,
+            "",
+            "Shares of the requests served: "
+            + ", ".join(f"{name} {share:.1%}" for name, share in shares.items())
+            + ". (Users, not requests, are split 90 : 8 : 2: a member's page costs more than "
+            "a cached one, so members' requests are fewer.)",
             "",
             f"Posts accepted: {len(accepted)}; found in the database afterwards: {stored} "
             f"(lost: {len(accepted) - stored}).",

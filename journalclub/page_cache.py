@@ -88,9 +88,16 @@ def content_versions(*names: str) -> tuple[int, ...]:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            cache.add(key, 1, timeout=None)
+            cache.add(key, _first_version(), timeout=None)
             found[key] = cache.get(key, 1)
     return tuple(found[key] for key in keys)
+
+
+def _first_version() -> int:
+    """A version never used before, even by a cache that lost its versions (Redis keeps
+    nothing on disk): a worker may still hold pages cached under the old ones in memory
+    (`RecentPages`), and counting from 1 again would serve them."""
+    return time.time_ns()
 
 
 def bump(*names: str) -> None:
@@ -108,7 +115,7 @@ def _increment(names) -> None:
         try:
             cache.incr(key)
         except ValueError:
-            cache.set(key, 2, timeout=None)
+            cache.set(key, _first_version(), timeout=None)
 
 
 def versioned_key(name: str, scope: str) -> str:

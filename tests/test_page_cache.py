@@ -50,6 +50,21 @@ def test_hidden_comment_text_is_gone_from_the_very_next_anonymous_response(clien
         assert "Soon to be hidden" in get(client, url).content.decode()
 
 
+def test_a_page_kept_in_memory_is_not_served_after_the_shared_cache_restarts_empty(client):
+    from django.core.cache import cache
+
+    review = make_review()
+    comment = make_comment(question=review.questions.first(), body="Before the restart")
+    url = review.get_absolute_url()
+    cache.clear()  # a server starting on an empty cache: the versions start afresh
+    assert "Before the restart" in get(client, url).content.decode()  # kept in memory too
+    comment.edit("After the edit")
+    cache.clear()  # Redis restarted, empty (it keeps nothing on disk), before the next read
+    page = get(client, url).content.decode()
+    assert "After the edit" in page
+    assert "Before the restart" not in page
+
+
 def test_new_comments_edits_and_deletions_show_at_once(client):
     review = make_review()
     url = review.get_absolute_url()
