@@ -276,7 +276,9 @@ def summarise(
     stats_csv: Path, read_only: dict, anonymous: dict, samples, accepted, stored, args, env
 ) -> str:
     with stats_csv.open() as handle:
-        rows = [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+        every_row = list(csv.DictReader(handle))
+    rows = [row for row in every_row if row["Name"] != "Aggregated"]
+    members = next(row for row in every_row if row["Name"] == "Aggregated")
     anonymous_rate = anonymous["requests"] / anonymous["seconds"]
     lines = [
         "| requests | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
@@ -290,6 +292,11 @@ def summarise(
             f"| {row['Name']} (locust) | {row['Request Count']} | {row['Failure Count']} | "
             f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} |"
         )
+    lines.append(
+        f"| all member requests (locust) | {members['Request Count']} | "
+        f"{members['Failure Count']} | {float(members['Requests/s']):.1f} | {members['50%']} | "
+        f"{members['95%']} | {members['99%']} |"
+    )
     total = anonymous["requests"] + sum(int(row["Request Count"]) for row in rows)
     failures = anonymous["failures"] + sum(int(row["Failure Count"]) for row in rows)
     rate = anonymous_rate + sum(float(row["Requests/s"]) for row in rows)
