@@ -265,8 +265,10 @@ def write_report(report: str, args) -> None:
         f"{' with DATABASE_URL=' + os.environ['DATABASE_URL'] if on_postgres else ''}.\n"
         f"Median and p95 of {args.requests} requests after {WARMUP} warm-up requests, through "
         'Django\'s test client (whole middleware stack, no network). "anonymous" is served '
-        'from the page cache; "anonymous, uncached" has it off. The floor is the same bytes '
-        "from a view that only returns them.\n\n"
+        'from the page cache; "anonymous, uncached" has it off. A "member" reuses the '
+        "discussion's outline and the cards of others' comments, as members do until the "
+        'discussion changes; a "member, after a change" finds the cache empty before every '
+        "request. The floor is the same bytes from a view that only returns them.\n\n"
         f"{report}\n{end}"
     )
     marker_start = start.replace("bench:", f"bench-{database.lower()}:")
