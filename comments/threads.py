@@ -213,7 +213,7 @@ def shared_summary[T](
     summary_key: str,
 ) -> T:
     """`summarise(outline)` for `viewer`. Everyone who sees the discussion as anonymous
-    readers do (no moderators, no authors of hidden or pending comments) shares one result,
+    readers do (no moderators, no authors of comments awaiting approval) shares one result,
     cached under `summary_key`: members' pages then skip building and pruning a tree of
     every comment. Both keys must change with the discussion (`versioned_key`)."""
     if viewer.moderator or settings.PAGE_CACHE_SECONDS <= 0:
