@@ -39,7 +39,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature:
         return render(request, "accounts/unsubscribe_invalid.html", status=400)
     user = get_object_or_404(User, pk=user_id)
-    resubscribe = request.method == "POST" and request.POST.get("action") == "resubscribe"
+    if request.method != "POST":
+        # Mail scanners and link previews open links: a GET only asks.
+        return render(request, "accounts/unsubscribe.html", {"confirm": True})
+    resubscribe = request.POST.get("action") == "resubscribe"
     user.reply_emails = resubscribe
     user.save(update_fields=["reply_emails"])
     return render(request, "accounts/unsubscribe.html", {"subscribed": resubscribe})

@@ -150,7 +150,7 @@ def _moderator_tools(comment, from_queue: bool, csrf_token: str) -> str:
             f'<a href="{link}hide/{"?next=queue" if from_queue else ""}">Hide'
             f'<span class="visually-hidden"> comment {comment.pk}</span></a>'
         )
-    if not comment.approved and not comment.deleted_at:
+    if not comment.approved and not comment.deleted_at and not comment.hidden_at:
         tools.append(_post_button(f"{link}approve/", "Approve", comment.pk, hidden_inputs()))
     if getattr(comment, "member_url", None):
         tools.append(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from posts.models import Review
 
-from .models import FLAG_REASONS, Comment
+from .models import FLAG_REASONS, writes_in_last_minute
 
 HIDE_REASONS = FLAG_REASONS
 
@@ -47,20 +47,14 @@ class CommentForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.author is not None and self.is_new_comment:
-            recent = Comment.objects.recent_by(self.author, seconds=60).count()
-            if recent >= settings.COMMENTS_PER_MINUTE:
-                raise forms.ValidationError(
-                    f"You can post at most {settings.COMMENTS_PER_MINUTE} comments a minute. "
-                    "Your text is kept below: wait a moment, then post it again."
-                )
+        if self.author is not None and writes_in_last_minute(self.author) >= (
+            settings.COMMENTS_PER_MINUTE
+        ):
+            raise forms.ValidationError(
+                f"You can post or edit at most {settings.COMMENTS_PER_MINUTE} comments a "
+                "minute. Your text is kept below: wait a moment, then send it again."
+            )
         return cleaned
-
-    is_new_comment = True
-
-
-class EditCommentForm(CommentForm):
-    is_new_comment = False
 
 
 class FlagForm(forms.Form):

@@ -106,8 +106,14 @@ class CommentQuerySet(models.QuerySet):
             comments = comments.select_related("hidden_by")
         return comments
 
-    def recent_by(self, user, *, seconds: int) -> "CommentQuerySet":
-        return self.filter(author=user, created_at__gte=timezone.now() - timedelta(seconds=seconds))
+
+def writes_in_last_minute(member) -> int:
+    """How many comments `member` posted or edited in the last minute: both count
+    against `COMMENTS_PER_MINUTE`, as each costs a render."""
+    since = timezone.now() - timedelta(minutes=1)
+    posted = Comment.objects.filter(author=member, created_at__gte=since).count()
+    edited = CommentRevision.objects.filter(comment__author=member, replaced_at__gte=since)
+    return posted + edited.count()
 
 
 class Comment(models.Model):
@@ -163,11 +169,24 @@ class Comment(models.Model):
         return f"Comment {self.pk} by {self.author}"
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_comment(self.body)
+        if getattr(self, "_rendered_body", None) != self.body:
+            self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return _permalink_pattern().format(self.pk)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        comment = super().from_db(db, field_names, values, **kwargs)
+        comment._rendered_body = comment.__dict__.get("body")
+        return comment
+
+    def render(self) -> None:
+        """Render the text to HTML. Call it before opening a transaction: rendering a long
+        comment takes milliseconds that no database lock should wait for."""
+        self.body_html = render_comment(self.body)
+        self._rendered_body = self.body
 
     @property
     def anchor(self) -> str:
@@ -204,15 +223,17 @@ class Comment(models.Model):
     def is_editable_by_author(self, now) -> bool:
         return not self.is_deleted and not self.is_hidden and now <= self.edit_deadline
 
-    @transaction.atomic
     def edit(self, body: str) -> None:
         """Replace the text, keeping the earlier version for moderators."""
-        CommentRevision.objects.create(
+        earlier = CommentRevision(
             comment=self, body=self.body, written_at=self.edited_at or self.created_at
         )
         self.body = body
         self.edited_at = timezone.now()
-        self.save()
+        self.render()
+        with transaction.atomic():
+            earlier.save()
+            self.save()
 
     def delete_by_author(self) -> None:
         self.deleted_at = timezone.now()
@@ -261,6 +282,7 @@ class CommentRevision(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
     written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["written_at", "id"]

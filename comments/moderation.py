@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -106,12 +107,15 @@ def needs_approval(author) -> bool:
 @transaction.atomic
 def delete_account(member) -> None:
     """Delete a member's account and personal data. Their comments stay in the threads
-    under "Deleted member", with their text removed unless the site keeps it (setting)."""
+    under "Deleted member", with their text removed unless the site keeps it (setting).
+    Every session they have, on any device, ends with it."""
     comments = Comment.objects.filter(author=member)
     if not settings.ACCOUNT_DELETION_KEEPS_TEXT:
         CommentRevision.objects.filter(comment__author=member).delete()
         comments.update(body="", body_html="")
     comments.update(author=None)
+    for session in UserSession.objects.filter(user=member):
+        session.end()
     member_id = member.pk
     member.delete()
     ModerationAction.record(

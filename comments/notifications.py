@@ -59,10 +59,7 @@ def follow_unsubscribe_url(follow: QuestionFollow) -> str:
 
 def send_follow_emails(comment: Comment, site_url: str, *, skip: set[int]) -> int:
     """One email to each follower of the comment's question, except its author and the
-    members in `skip` (who were told already). Only for comments everyone may read."""
-    comment = Comment.objects.select_related("author", "review", "question").get(pk=comment.pk)
-    if not comment.is_publicly_visible:
-        return 0
+    members in `skip` (who were told already)."""
     follows = (
         QuestionFollow.objects.filter(question=comment.question)
         .exclude(member_id__in={comment.author_id, *skip})
@@ -97,7 +94,16 @@ def send_follow_emails(comment: Comment, site_url: str, *, skip: set[int]) -> in
 
 
 def notify_about_new_comment(comment: Comment, site_url: str) -> None:
-    """After a comment becomes visible: the reply email, then the followers' emails."""
+    """After a comment becomes visible: the reply email, then the followers' emails. A
+    comment hidden, deleted or held by the time this runs is mailed to no one."""
+    comment = (
+        Comment.objects.visible()
+        .select_related("author", "review", "question", "parent__author")
+        .filter(pk=comment.pk)
+        .first()
+    )
+    if comment is None:
+        return
     recipient = reply_recipient(comment)
     if recipient is not None:
         send_reply_email(comment, site_url)

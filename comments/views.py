@@ -26,7 +26,6 @@ from .export import FORMATS as EXPORT_FORMATS
 from .export import can_export, export_response
 from .forms import (
     CommentForm,
-    EditCommentForm,
     FlagForm,
     HideForm,
     ModeratorNoteForm,
@@ -267,17 +266,19 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_form_again(request, question, parent, form)
     reply_to, depth = parent.reply_position() if parent else (None, 0)
+    comment = Comment(
+        review=question.review,
+        question=question,
+        parent=reply_to,
+        depth=depth,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        approved=not needs_approval(request.user),
+    )
+    comment.render()
     try:
         with transaction.atomic():
-            comment = Comment.objects.create(
-                review=question.review,
-                question=question,
-                parent=reply_to,
-                depth=depth,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                approved=not needs_approval(request.user),
-            )
+            comment.save()
     except DatabaseError:
         logger.exception("comment could not be saved", extra={"event": "comment_save_failed"})
         form.add_error(
@@ -337,7 +338,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "posting; this one can no longer be changed.",
         )
         return redirect(comment)
-    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    form = CommentForm(request.POST or None, author=request.user, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         comment.edit(form.cleaned_data["body"])
         messages.success(request, "Your comment is updated.")
@@ -424,6 +425,10 @@ def unfollow_by_link(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/unsubscribe_invalid.html", status=400)
     follow = QuestionFollow.objects.select_related("question__review").filter(pk=follow_id).first()
     question = follow.question if follow else None
+    if request.method != "POST":
+        # Mail scanners and link previews open links: a GET only asks.
+        context = {"question": question, "confirm": follow is not None}
+        return render(request, "comments/unfollowed.html", context)
     if follow is not None:
         follow.delete()
     return render(request, "comments/unfollowed.html", {"question": question})
@@ -464,7 +469,9 @@ def unhide(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     _require_permission(request, "comments.hide_comment")
     comment = get_object_or_404(Comment.objects.select_related("review", "parent"), pk=pk)
-    if not comment.approved:
+    if comment.is_hidden:
+        messages.error(request, "This comment is hidden: unhide it before approving it.")
+    elif not comment.approved and not comment.is_deleted:
         comment.approve(by=request.user)
         site_url = _site_url(request)
         transaction.on_commit(lambda: notify_about_new_comment(comment, site_url))

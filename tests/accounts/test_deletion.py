@@ -1,9 +1,11 @@
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.sessions.models import Session
+from django.test import Client
 
 from accounts.models import User
 from comments.models import Comment, ModerationAction
-from tests.factories import make_comment, make_review, make_user
+from tests.factories import PASSWORD, make_comment, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,18 @@ def test_deletion_needs_the_confirmation_word(client, leaver):
     assert response.status_code == 400
     assert User.objects.filter(pk=member.pk).exists()
     assert Comment.objects.filter(author=member).count() == 1
+
+
+def test_deleting_an_account_ends_every_session_of_the_member(client, leaver):
+    member, comment, _ = leaver
+    other_device = Client()
+    other_device.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert Session.objects.count() == 2
+
+    client.post("/accounts/delete/", {"confirm": "delete"})
+
+    remaining = [session.get_decoded() for session in Session.objects.all()]
+    assert [data for data in remaining if data.get("_auth_user_id") == str(member.pk)] == []
+    assert "leaving@example.org" not in str(remaining)
+    page = other_device.get("/accounts/profile/")
+    assert page.status_code == 302 and page.url.startswith("/accounts/login/")

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+import comments.models
 from comments.models import Comment, CommentRevision
 from tests.factories import make_comment, make_review, make_user
 
@@ -138,3 +140,76 @@ def test_deleting_twice_is_404(client, author):
     comment = make_comment(author=author)
     client.post(f"/comments/{comment.pk}/delete/")
     assert client.post(f"/comments/{comment.pk}/delete/").status_code == 404
+
+
+def test_edits_share_the_posting_rate_limit_with_the_text_kept(client, author, settings):
+    settings.COMMENTS_PER_MINUTE = 3
+    comment = make_comment(author=author, body="v0")
+    for n in (1, 2):
+        assert client.post(f"/comments/{comment.pk}/edit/", {"body": f"v{n}"}).status_code == 302
+    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "One edit too many"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "You can post or edit at most 3 comments a minute." in page
+    assert "One edit too many</textarea>" in page
+    comment.refresh_from_db()
+    assert comment.body == "v2"
+
+    post = {"question": comment.question_id, "body": "And a new comment"}
+    assert client.post(f"/reviews/{comment.review.slug}/comments/", post).status_code == 400
+    assert Comment.objects.count() == 1
+
+
+def test_earlier_edits_stop_counting_after_a_minute(client, author, settings):
+    settings.COMMENTS_PER_MINUTE = 1
+    comment = make_comment(author=author, created_at=timezone.now() - timedelta(minutes=2))
+    CommentRevision.objects.create(
+        comment=comment,
+        body="older",
+        written_at=comment.created_at,
+        replaced_at=timezone.now() - timedelta(seconds=61),
+    )
+    assert client.post(f"/comments/{comment.pk}/edit/", {"body": "Now"}).status_code == 302
+    assert client.post(f"/comments/{comment.pk}/edit/", {"body": "Again"}).status_code == 400
+
+
+@pytest.fixture
+def transactions_open_while_rendering(monkeypatch):
+    """Records, for each comment rendered, whether a database transaction was open."""
+    seen = []
+    render = comments.models.render_comment
+
+    def recording_render(text):
+        seen.append(connection.in_atomic_block)
+        return render(text)
+
+    monkeypatch.setattr(comments.models, "render_comment", recording_render)
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posting_and_editing_render_outside_any_transaction(
+    client, transactions_open_while_rendering
+):
+    member = make_user()
+    client.force_login(member)
+    review = make_review()
+    question = review.questions.first()
+    transactions_open_while_rendering.clear()
+    client.post(f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": "*Hi*"})
+    comment = Comment.objects.get()
+    client.post(f"/comments/{comment.pk}/edit/", {"body": "*Hello*"})
+    comment.refresh_from_db()
+    assert comment.body_html == "<p><em>Hello</em></p>"
+    assert transactions_open_while_rendering == [False, False]
+
+
+def test_hiding_or_deleting_does_not_render_again(author, transactions_open_while_rendering):
+    comment = make_comment(author=author, body="Rendered once")
+    transactions_open_while_rendering.clear()
+    comment.hide(by=None, reason="spam")
+    comment.delete_by_author()
+    Comment.objects.get(pk=comment.pk).unhide(by=None)
+    assert transactions_open_while_rendering == []
+    comment.refresh_from_db()
+    assert comment.body_html == "<p>Rendered once</p>"

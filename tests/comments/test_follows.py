@@ -58,6 +58,10 @@ def test_unsubscribe_link_works_signed_out_and_stops_emails(
     link = re.search(r"http://testserver(/follows/unsubscribe/\S+/)", mailoutbox[0].body).group(1)
     response = Client().get(link)
     assert response.status_code == 200
+    assert "Stop following this question?" in response.content.decode()
+    assert QuestionFollow.objects.filter(member=follower).exists(), "a GET only asks"
+    response = Client().post(link, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
     assert "You no longer follow this question" in response.content.decode()
     assert not QuestionFollow.objects.filter(member=follower).exists()
     post_comment(client, review, question, "Second", django_capture_on_commit_callbacks)

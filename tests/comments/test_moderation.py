@@ -511,3 +511,53 @@ def test_demo_queue_is_not_empty(client, settings):
 
     client.force_login(User.objects.get(username="moderator"))
     assert "Flagged comments (1)" in client.get("/moderation/").content.decode()
+
+
+def test_a_held_reply_hidden_before_approval_is_mailed_to_no_one(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_PREMODERATION = True
+    review = make_review()
+    parent = make_comment(question=review.questions.first(), body="Established member")
+    newcomer = make_user()
+    client.force_login(newcomer)
+    client.post(
+        f"/reviews/{review.slug}/comments/",
+        {"question": parent.question_id, "parent": parent.pk, "body": "Held and then hidden"},
+    )
+    held = Comment.objects.get(body="Held and then hidden")
+    moderator = make_moderator()
+    held.hide(by=moderator, reason=HideReason.SPAM)
+    client.force_login(moderator)
+
+    queue = client.get("/moderation/").content.decode()
+    assert f'action="/comments/{held.pk}/approve/"' not in queue
+    assert f'action="/comments/{held.pk}/unhide/"' in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/comments/{held.pk}/approve/", {"next": "queue"}, follow=True)
+    assert "unhide it before approving it" in response.content.decode()
+    held.refresh_from_db()
+    assert not held.approved
+    assert mailoutbox == []
+    assert not ModerationAction.objects.filter(action="approve").exists()
+
+
+def test_a_comment_hidden_before_its_emails_go_is_mailed_to_no_one(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    review = make_review()
+    parent = make_comment(question=review.questions.first(), body="Parent")
+    follower = make_user()
+    client.force_login(follower)
+    client.post(f"/questions/{parent.question_id}/follow/")
+    replier = make_user()
+    client.force_login(replier)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            f"/reviews/{review.slug}/comments/",
+            {"question": parent.question_id, "parent": parent.pk, "body": SECRET},
+        )
+    Comment.objects.get(body=SECRET).hide(by=make_moderator(), reason=HideReason.SPAM)
+    for callback in callbacks:
+        callback()
+    assert [message for message in mailoutbox if SECRET in message.body] == []

@@ -102,6 +102,11 @@ def test_unsubscribe_link_works_signed_out_and_stops_emails(
 
     response = client.get(link)
     assert response.status_code == 200
+    assert "Stop reply emails?" in response.content.decode()
+    parent.author.refresh_from_db()
+    assert parent.author.reply_emails is True, "opening the link (a mail scanner) changes nothing"
+
+    response = client.post(link)
     assert "You are unsubscribed" in response.content.decode()
     parent.author.refresh_from_db()
     assert parent.author.reply_emails is False
@@ -116,7 +121,7 @@ def test_one_click_post_unsubscribes_and_undo_resubscribes(client, thread):
 
     _, parent = thread
     url = unsubscribe_url(parent.author)
-    client.post(url)
+    client.post(url, {"List-Unsubscribe": "One-Click"})
     parent.author.refresh_from_db()
     assert parent.author.reply_emails is False
     client.post(url, {"action": "resubscribe"})
@@ -132,3 +137,21 @@ def test_tampered_unsubscribe_token_is_refused(client, thread):
     assert response.status_code == 400
     parent.author.refresh_from_db()
     assert parent.author.reply_emails is True
+
+
+def test_unsubscribe_and_unfollow_tokens_work_only_for_their_own_purpose(client, thread):
+    from accounts.views import unsubscribe_url
+    from comments.models import QuestionFollow
+    from comments.notifications import follow_unsubscribe_url
+
+    _, parent = thread
+    follow = QuestionFollow.objects.create(question=parent.question, member=parent.author)
+    follow.pk = parent.author.pk  # the same number signed for the other purpose
+    reply_token = unsubscribe_url(parent.author).split("/")[-2]
+    follow_token = follow_unsubscribe_url(follow).split("/")[-2]
+
+    assert client.post(f"/follows/unsubscribe/{reply_token}/").status_code == 400
+    assert client.post(f"/accounts/unsubscribe/{follow_token}/").status_code == 400
+    parent.author.refresh_from_db()
+    assert parent.author.reply_emails is True
+    assert QuestionFollow.objects.filter(member=parent.author).exists()

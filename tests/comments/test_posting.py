@@ -104,7 +104,7 @@ def test_sixth_comment_in_a_minute_is_refused_with_the_text_kept(client, review,
     response = post(client, review, question, "One too many, but worth keeping")
     page = response.content.decode()
     assert response.status_code == 400
-    assert "You can post at most 5 comments a minute." in page
+    assert "You can post or edit at most 5 comments a minute." in page
     assert "One too many, but worth keeping</textarea>" in page
     assert Comment.objects.count() == 5
 
