@@ -14,6 +14,14 @@ class AccountsConfig(AppConfig):
         invalidate_on_changes_to(self.get_model("User"), receiver=bump_unless_only_last_login)
         user_login_failed.connect(log_failed_sign_in, dispatch_uid="accounts:log-failed-sign-in")
 
+        from allauth.account.signals import email_confirmed
+        from allauth.mfa.signals import authenticator_used
+
+        from . import trust
+
+        authenticator_used.connect(trust.after_two_factor, dispatch_uid="accounts:trust-2fa")
+        email_confirmed.connect(trust.after_email_link, dispatch_uid="accounts:trust-email")
+
 
 def log_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
     # Django hides passwords in `credentials`; the address tried is worth keeping.

@@ -1,8 +1,13 @@
+from urllib.parse import urlencode
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import trust
 
 PROTECTED_PREFIXES = ("/admin/", "/moderation/")
 
@@ -31,5 +36,22 @@ class RequireTwoFactorForStaffMiddleware:
                 request,
                 "Set up two-factor authentication to use the admin and the moderation pages.",
             )
-            return redirect("mfa_activate_totp")
+            setup = reverse("mfa_activate_totp")
+            # Back to the page asked for once it is set up; a POST has no page to go back to.
+            if request.method == "GET":
+                setup += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(setup)
         return self.get_response(request)
+
+
+class TrustedBrowserMiddleware:
+    """Gives a browser that has just shown an account's second factor, or opened a
+    verification link, the account's trust cookie (accounts/trust.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        trust.set_cookie(request, response)
+        return response

@@ -1,11 +1,19 @@
+from urllib.parse import urlencode
+
+from allauth.mfa.recovery_codes import views as recovery_codes_views
+from allauth.mfa.totp import views as totp_views
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.orcid import views as orcid_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 
 from .forms import ProfileForm
@@ -65,3 +73,51 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/delete.html", {"keeps_text": settings.ACCOUNT_DELETION_KEEPS_TEXT}
     )
+
+
+def next_url(request: HttpRequest) -> str:
+    """The page named by `?next=`, when it is on this site."""
+    url = request.GET.get("next", "")
+    on_site = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if on_site else ""
+
+
+class ActivateTOTPView(totp_views.ActivateTOTPView):
+    """allauth's, with the QR code drawn inline (the CSP loads images from this site only,
+    never data: ones), and going on afterwards to the page the member asked for."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        svg = context["totp_svg"]
+        context["totp_svg"] = svg[svg.index("<svg") :]  # inside HTML: no XML declaration
+        return context
+
+    def get_success_url(self) -> str:
+        url, onward = super().get_success_url(), next_url(self.request)
+        if onward and self.did_generate_recovery_codes:
+            # The new recovery codes first: that page links on.
+            return f"{url}?{urlencode({'next': onward})}"
+        return onward or url
+
+
+class ViewRecoveryCodesView(recovery_codes_views.ViewRecoveryCodesView):
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(**kwargs) | {"next_url": next_url(self.request)}
+
+
+# The ORCID sign-in page's form posts to us and we redirect to ORCID; browsers apply
+# form-action to that redirect, so this page, and only this one, names ORCID in the policy.
+ORCID_ORIGIN = f"https://{settings.SOCIALACCOUNT_PROVIDERS['orcid']['BASE_DOMAIN']}"
+
+
+@csp_override(
+    {**settings.SECURE_CSP, "form-action": [*settings.SECURE_CSP["form-action"], ORCID_ORIGIN]}
+)
+def orcid_login(request: HttpRequest) -> HttpResponse:
+    """allauth's; not found until ORCID sign-in is configured (environment or admin)."""
+    try:
+        return orcid_views.oauth2_login(request)
+    except SocialApp.DoesNotExist:
+        raise Http404("ORCID sign-in is not configured.") from None

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A 400 for control characters in the address, before anything reads it.
+    "journalclub.inputs.RefuseHostileQueriesMiddleware",
     # Cached pages for readers without a session leave here; everything above still
     # applies to them.
     "journalclub.page_cache.CachedPageMiddleware",
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.RequireTwoFactorForStaffMiddleware",
+    "accounts.middleware.TrustedBrowserMiddleware",
 ]
 
 ROOT_URLCONF = "journalclub.urls"
@@ -225,9 +228,9 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    # Signing in with ORCID posts to us, then redirects to ORCID: browsers apply
-    # form-action to that redirect too.
-    "form-action": [CSP.SELF, "https://orcid.org"],
+    # ORCID's sign-in page, which exists once ORCID sign-in is configured, adds ORCID here
+    # (accounts.views.orcid_login).
+    "form-action": [CSP.SELF],
 }
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
@@ -256,7 +259,10 @@ REVIEWS_PER_PAGE = env_int("REVIEWS_PER_PAGE", 20)
 # Members sign in with django-allauth: by email, which must be verified before they post.
 ACCOUNT_LOGIN_METHODS = {"email"}
 # Sign-up and password reset answer the same whether or not an address has an account;
-# allauth's rate limits (ACCOUNT_RATE_LIMITS, on by default) slow down failed sign-ins.
+# allauth's rate limits (ACCOUNT_RATE_LIMITS, on by default) slow down failed sign-ins,
+# except that a stranger's cannot lock a member out of a browser their account trusts
+# (accounts/trust.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
@@ -300,3 +306,4 @@ MODERATION_PER_PAGE = env_int("MODERATION_PER_PAGE", 25)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 ACCOUNT_DELETION_KEEPS_TEXT = env_bool("ACCOUNT_DELETION_KEEPS_TEXT", False)
+

@@ -1,10 +1,20 @@
 """Two-factor authentication: offered to everyone, required of staff and moderators."""
 
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    SECRET_SESSION_KEY,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Group
 
-from tests.factories import make_review, make_user
+from tests.factories import PASSWORD, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +39,7 @@ def test_staff_without_two_factor_are_sent_to_set_it_up(client):
     client.force_login(make_user(editor=True))
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    assert response["Location"] == "/accounts/2fa/totp/activate/?next=%2Fadmin%2F"
 
 
 def test_staff_with_two_factor_use_the_admin(client):
@@ -41,7 +51,7 @@ def test_moderators_without_two_factor_cannot_moderate(client):
     member = moderator()
     client.force_login(member)
     response = client.get("/moderation/")
-    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    assert response["Location"] == "/accounts/2fa/totp/activate/?next=%2Fmoderation%2F"
     review = make_review()
     from tests.factories import make_comment
 
@@ -84,3 +94,139 @@ def test_members_see_and_end_their_other_sessions(client):
     client.force_login(make_user())
     response = client.get("/accounts/sessions/")
     assert response.status_code == 200
+
+
+class Elements(HTMLParser):
+    """Every element of a page's <main>, as (tag, attributes, text up to the next tag)."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict, str]] = []
+        self.feed(page[page.index("<main") : page.index("</main>")])
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs), ""))
+
+    def handle_data(self, data):
+        if self.found:
+            tag, attrs, text = self.found[-1]
+            self.found[-1] = (tag, attrs, text + data)
+
+    def tags(self, tag: str) -> list[tuple[dict, str]]:
+        return [(attrs, text.strip()) for name, attrs, text in self.found if name == tag]
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def sign_in(client, user) -> None:
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def reach_setup(client, setup_url: str) -> str:
+    """Follow the setup page through allauth's password check; its secret for the app."""
+    reauthenticate = client.get(setup_url)
+    assert reauthenticate["Location"] == "/accounts/reauthenticate/?" + urlencode(
+        {"next": setup_url}
+    )
+    back = client.post(reauthenticate["Location"], {"password": PASSWORD})
+    assert back["Location"] == setup_url
+    assert client.get(setup_url).status_code == 200
+    return client.session[SECRET_SESSION_KEY]
+
+
+def continue_links(page) -> list[str]:
+    links = Elements(page.content.decode()).tags("a")
+    return [attrs["href"] for attrs, text in links if text.startswith("Continue")]
+
+
+def test_setup_page_draws_the_qr_code_inline_and_labels_the_secret(client):
+    sign_in(client, make_user(editor=True))
+    reach_setup(client, "/accounts/2fa/totp/activate/")
+    page = client.get("/accounts/2fa/totp/activate/")
+    secret = client.session[SECRET_SESSION_KEY]  # a new one each time the page is shown
+    html = page.content.decode()
+    elements = Elements(html)
+    # The CSP allows images from this site only: no data: image, no <img> at all.
+    assert "img-src 'self';" in page["Content-Security-Policy"]
+    assert "data:" not in html
+    assert elements.tags("img") == []
+    ((figure, _),) = elements.tags("figure")
+    assert figure == {
+        "class": "totp-qr",
+        "role": "img",
+        "aria-label": "QR code for your authenticator app",
+    }
+    assert len(elements.tags("svg")) == 1
+    # The secret is shown once, in a labelled field, for typing in by hand.
+    assert html.count(secret) == 1
+    ((field, _),) = [t for t in elements.tags("input") if t[0].get("value") == secret]
+    assert field["readonly"] is None and "name" not in field
+    labels = [text for attrs, text in elements.tags("label") if attrs.get("for") == field["id"]]
+    assert labels == ["Setup key"]
+
+
+@pytest.mark.parametrize(
+    ("make_member", "url", "title"),
+    [
+        (lambda: make_user(editor=True), "/admin/posts/review/add/", "Add review"),
+        (moderator, "/moderation/", "Moderation"),
+    ],
+    ids=["editor", "moderator"],
+)
+def test_staff_land_on_the_page_they_asked_for_after_setting_up_two_factor(
+    client, make_member, url, title
+):
+    member = make_member()
+    sign_in(client, member)
+    sent = client.get(url)
+    setup_url = "/accounts/2fa/totp/activate/?" + urlencode({"next": url})
+    assert sent["Location"] == setup_url
+    secret = reach_setup(client, setup_url)
+
+    activated = client.post(setup_url, {"code": current_code(secret)})
+    # allauth shows the new recovery codes once; the way on waits below them.
+    codes_url = "/accounts/2fa/recovery-codes/?" + urlencode({"next": url})
+    assert activated["Location"] == codes_url
+    codes = client.get(codes_url)
+    assert codes.status_code == 200
+    assert continue_links(codes) == [url]
+    assert Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).count() == 1
+    arrived = client.get(url)
+    assert arrived.status_code == 200
+    page_title = re.search(r"<title>\s*(.*?)\s*[|·]", arrived.content.decode()).group(1)
+    assert page_title == title
+
+
+def test_without_recovery_codes_setup_goes_straight_to_the_page_asked_for(client, settings):
+    settings.MFA_SUPPORTED_TYPES = ["totp"]
+    sign_in(client, moderator())
+    setup_url = "/accounts/2fa/totp/activate/?" + urlencode({"next": "/moderation/"})
+    secret = reach_setup(client, setup_url)
+    activated = client.post(setup_url, {"code": current_code(secret)})
+    assert activated["Location"] == "/moderation/"
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_setup_never_sends_staff_off_the_site(client, elsewhere):
+    sign_in(client, make_user(editor=True))
+    setup_url = "/accounts/2fa/totp/activate/?" + urlencode({"next": elsewhere})
+    secret = reach_setup(client, setup_url)
+    activated = client.post(setup_url, {"code": current_code(secret)})
+    assert activated["Location"] == "/accounts/2fa/recovery-codes/"
+    codes = client.get("/accounts/2fa/recovery-codes/?" + urlencode({"next": elsewhere}))
+    assert codes.status_code == 200
+    assert continue_links(codes) == []
+    assert "evil.example" not in codes.content.decode()
+
+
+def test_members_setting_up_on_their_own_see_allauths_pages_as_before(client):
+    sign_in(client, make_user())
+    secret = reach_setup(client, "/accounts/2fa/totp/activate/")
+    activated = client.post("/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+    assert activated["Location"] == "/accounts/2fa/recovery-codes/"
+    assert continue_links(client.get(activated["Location"])) == []

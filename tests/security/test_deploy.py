@@ -43,7 +43,7 @@ def test_check_deploy_reports_nothing_with_the_documented_production_environment
 EXPECTED_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-    "form-action 'self' https://orcid.org"
+    "form-action 'self'"
 )
 
 
