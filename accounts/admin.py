@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from journalclub.admin import StrictInputMixin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(StrictInputMixin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("Public profile", {"fields": ("display_name", "affiliation", "role")}),

@@ -1,5 +1,7 @@
 from django import forms
 
+from journalclub.inputs import validate_single_line
+
 from .models import User
 
 
@@ -8,6 +10,7 @@ class SignupDetailsForm(forms.Form):
 
     display_name = forms.CharField(
         max_length=80,
+        validators=[validate_single_line],
         help_text="Shown beside your comments. Your email address is never shown.",
     )
 

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from journalclub.inputs import validate_single_line
+
 
 class User(AbstractUser):
     """A site account. Members are known publicly by their display name, never their email."""
@@ -12,10 +14,14 @@ class User(AbstractUser):
         PRACTITIONER = "practitioner", "Practitioner"
         OTHER = "other", "Other"
 
+    # One line each: a name goes into email subjects, where a line break would add a header.
     display_name = models.CharField(
-        max_length=80, blank=True, help_text="The name shown beside this member's comments."
+        max_length=80,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="The name shown beside this member's comments.",
     )
-    affiliation = models.CharField(max_length=200, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     reply_emails = models.BooleanField(
         default=True, help_text="Send an email when someone replies to this member's comment."

@@ -4,12 +4,19 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from journalclub.inputs import validate_single_line
+
 from .models import FLAG_REASONS, Comment, CommentRevision, Flag, ModerationAction
 
 
 class ModerationActionForm(ActionForm):
+    """The admin runs an action only once this form is valid: the actions read it from
+    request.POST."""
+
     reason = forms.ChoiceField(choices=FLAG_REASONS, required=False, label="Reason (for hiding)")
-    note = forms.CharField(required=False, max_length=1000, label="Note")
+    note = forms.CharField(
+        required=False, max_length=1000, label="Note", validators=[validate_single_line]
+    )
 
 
 class CommentRevisionInline(admin.TabularInline):

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
+from journalclub.inputs import Atom1Feed
 from posts.models import Review
 
 from .models import Comment

@@ -3,12 +3,13 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from comments.export import export_response
+from journalclub.admin import StrictInputMixin
 
 from .models import Article, Contributor, KeyFinding, Question, Review, Series, Topic
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "review_count")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -22,14 +23,14 @@ class SeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ("title", "authors", "year", "journal", "doi", "open_access")
     list_filter = ("open_access", "year")
     search_fields = ("title", "authors", "journal", "doi")
@@ -41,26 +42,26 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ("name", "role", "affiliation")
     search_fields = ("name", "affiliation")
     raw_id_fields = ("user",)
 
 
-class KeyFindingInline(admin.TabularInline):
+class KeyFindingInline(StrictInputMixin, admin.TabularInline):
     model = KeyFinding
     extra = 1
     fields = ("position", "text")
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(StrictInputMixin, admin.TabularInline):
     model = Question
     extra = 1
     fields = ("position", "text")
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ("title", "series", "reviewer", "status", "published_at", "discussion_open")
     list_filter = ("status", "series", "topics", "discussion_open")
     list_select_related = ("series", "reviewer")

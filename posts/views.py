@@ -3,24 +3,36 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView, ListView
 
 from comments.export import can_export
 from comments.forms import CommentForm
 from comments.threads import Viewer, attach_discussion, followed_question_ids
+from journalclub.inputs import Atom1Feed, whole_number
 
 from .models import Review, Series, Topic, review_structured_data
 
 
-class ReviewListView(ListView):
+class ReviewPagesView(ListView):
+    """Reviews page by page; a page number is ASCII digits, anything else a 404."""
+
+    context_object_name = "reviews"
+    paginate_by = settings.REVIEWS_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        page = self.request.GET.get(self.page_kwarg)
+        if page and whole_number(page) is None:
+            raise Http404("No such page.")
+        return super().paginate_queryset(queryset, page_size)
+
+
+class ReviewListView(ReviewPagesView):
     """The home page: published reviews, newest first, optionally of one topic."""
 
     template_name = "posts/review_list.html"
-    context_object_name = "reviews"
-    paginate_by = settings.REVIEWS_PER_PAGE
 
     def get_queryset(self) -> QuerySet:
         reviews = Review.objects.for_cards()
@@ -39,10 +51,8 @@ class ReviewListView(ListView):
         )
 
 
-class TopicDetailView(ListView):
+class TopicDetailView(ReviewPagesView):
     template_name = "posts/topic_detail.html"
-    context_object_name = "reviews"
-    paginate_by = settings.REVIEWS_PER_PAGE
 
     def get_queryset(self) -> QuerySet:
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
@@ -91,10 +101,8 @@ class ReviewDetailView(DetailView):
         )
 
 
-class SeriesDetailView(ListView):
+class SeriesDetailView(ReviewPagesView):
     template_name = "posts/series_detail.html"
-    context_object_name = "reviews"
-    paginate_by = settings.REVIEWS_PER_PAGE
 
     def get_queryset(self) -> QuerySet:
         self.series = get_object_or_404(Series, slug=self.kwargs["slug"])

@@ -24,7 +24,16 @@ def test_renderers_never_raise_and_always_pass_the_allowlist(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["> " * 10_000, "[" * 10_000, "*" * 10_000, "- " * 5_000, "`" * 10_000, "x" * 100_000],
+    [
+        "> " * 10_000,
+        "[" * 10_000,
+        "*" * 10_000,
+        "- " * 5_000,
+        "`" * 10_000,
+        "x" * 100_000,
+        "1. " * 496,
+        "a\n: b\n" * 496,
+    ],
 )
 def test_pathological_markdown_renders(text):
     assert problems_in(render_comment(text)) == []
@@ -55,7 +64,7 @@ def settings_fixture(db, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("body", ["x" * 100_000, "> " * 10_000, "[" * 10_000])
+@pytest.mark.parametrize("body", ["x" * 100_000, "> " * 10_000, "[" * 10_000, "1. " * 496])
 def test_huge_and_deeply_nested_input_gets_a_clear_answer(client, body):
     review = make_review()
     client.force_login(make_user())
@@ -68,6 +77,7 @@ def test_huge_and_deeply_nested_input_gets_a_clear_answer(client, body):
         assert not Comment.objects.exists()
     else:
         assert response.status_code == 302
+        assert Comment.objects.get().body_html == f"<p>{body.strip()}</p>"
 
 
 @pytest.mark.django_db
