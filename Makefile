@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrations-check screenshot bench loadtest postgres check-python clean
+.PHONY: run test lint fmt migrations-check screenshot bench loadtest faults postgres check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -24,13 +24,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@ $(VENV)/.installed
 
+# The web server and the task worker that sends emails; Ctrl-C stops both.
 run: check-python $(VENV)/.installed
-	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py load_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) bash scripts/run.sh
 
 test: check-python $(VENV)/.installed-dev
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_redis.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -48,14 +48,24 @@ $(VENV)/.installed-load: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,load]"
 	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
-# Page timings at N = 100, 1,000 and 10,000 comments (SQLite, or DATABASE_URL's PostgreSQL).
+# Page timings at N = 100, 1,000 and 10,000 comments (SQLite, or DATABASE_URL's PostgreSQL),
+# then both Markdown renderers on the pathological corpus; each writes its section of
+# docs/benchmarks.md.
 bench: check-python $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/markdown_bench.py
 
 # gunicorn against PostgreSQL for 60 s, driven by wrk and locust; results go to docs/benchmarks.md.
 loadtest: check-python $(VENV)/.installed-load postgres
 	@bash scripts/ensure_wrk.sh
 	$(BIN)/python bench/loadtest.py
+
+# The production stack (gunicorn, task worker, private Redis, an SMTP sink, PostgreSQL behind
+# a proxy) under a bounded load while each service fails in turn; results go to
+# docs/reliability.md. About seven minutes.
+faults: check-python $(VENV)/.installed-dev postgres
+	@bash scripts/ensure_redis.sh
+	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 postgres:
 	@bash scripts/ensure_postgres.sh

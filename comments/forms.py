@@ -1,20 +1,35 @@
+import uuid
 from datetime import datetime, time
 
 from django import forms
 from django.conf import settings
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
+from journalclub.inputs import (
+    control_character,
+    validate_no_control_characters,
+    validate_single_line,
+    whole_number,
+)
 from posts.models import Review
 
-from .models import FLAG_REASONS, writes_in_last_minute
+from .models import FLAG_REASONS, Comment, writes_in_last_minute
 
 HIDE_REASONS = FLAG_REASONS
 
-NUL_MESSAGE = (
-    "Your comment contains a NUL character, which can't be saved. Remove it (it often comes "
+CONTROL_MESSAGE = (
+    "Your comment contains %(character)s, which can't be saved. Remove it (it often comes "
     "from pasting) and post again."
 )
+
+
+def validate_comment_text(body: str) -> None:
+    """Line breaks and tabs, yes; NUL (PostgreSQL refuses it) and other control characters
+    (feeds cannot carry them), no."""
+    if character := control_character(body, multi_line=True):
+        raise forms.ValidationError(
+            CONTROL_MESSAGE, code="control_character", params={"character": character}
+        )
 
 
 class CommentForm(forms.Form):
@@ -31,7 +46,8 @@ class CommentForm(forms.Form):
         self.author = author
         body = self.fields["body"]
         body.widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
-        body.validators = [ProhibitNullCharactersValidator(message=NUL_MESSAGE)]
+        # In place of CharField's own NUL check, whose message is less helpful.
+        body.validators = [validate_comment_text]
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
@@ -56,6 +72,33 @@ class CommentForm(forms.Form):
             )
         return cleaned
 
+    def one_time_key(self) -> uuid.UUID:
+        """The key for one drawing of the form: the key it was sent with when it comes back
+        with an error, else a new one. Templates call it once per form they draw."""
+        return self._form_key() or uuid.uuid4()
+
+    @property
+    def submission_key(self) -> uuid.UUID | None:
+        """Names this sending: the form's one-time key with the text sent. The same form sent
+        again with the same text names the same comment; edited text, a new one. None from
+        a form drawn before forms had keys (a tab left open)."""
+        form_key = self._form_key()
+        return None if form_key is None else uuid.uuid5(form_key, self.data.get("body", ""))
+
+    def earlier_submission(self) -> Comment | None:
+        """The comment this very sending posted already: a double click, or a retry after
+        an answer that was lost."""
+        if self.submission_key is None or self.author is None:
+            return None
+        earlier = Comment.objects.select_related("review", "question__review")
+        return earlier.filter(author=self.author, submission_key=self.submission_key).first()
+
+    def _form_key(self) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(self.data.get("submission_key", ""))
+        except ValueError:
+            return None
+
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(label="What is wrong with this comment?", choices=FLAG_REASONS)
@@ -64,6 +107,7 @@ class FlagForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_control_characters],
     )
 
 
@@ -74,12 +118,17 @@ class HideForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_control_characters],
     )
 
 
 class ModeratorNoteForm(forms.Form):
     note = forms.CharField(
-        label="Note (optional)", required=False, max_length=1000, widget=forms.TextInput
+        label="Note (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput,
+        validators=[validate_single_line],
     )
 
 
@@ -94,6 +143,7 @@ class SuspendForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown to the member.",
+        validators=[validate_no_control_characters],
     )
     hide_comments = forms.BooleanField(label="Also hide all their visible comments", required=False)
 
@@ -110,11 +160,24 @@ class SuspendForm(forms.Form):
         return timezone.make_aware(datetime.combine(until, time.min))
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """An object by its id, written in ASCII digits: not "١", which `int()` reads as 1."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and whole_number(str(value)) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class QueueFilterForm(forms.Form):
-    review = forms.ModelChoiceField(
-        queryset=Review.objects.all(), required=False, empty_label="All reviews"
-    )
+    review = IdChoiceField(queryset=Review.objects.all(), required=False, empty_label="All reviews")
     member = forms.CharField(
-        required=False, max_length=80, label="Member", help_text="Display name or email."
+        required=False,
+        max_length=80,
+        label="Member",
+        help_text="Display name or email.",
+        validators=[validate_single_line],
     )
     last_week = forms.BooleanField(required=False, label="Last 7 days only")

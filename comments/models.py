@@ -150,6 +150,13 @@ class Comment(models.Model):
     approved = models.BooleanField(
         default=True, editable=False, help_text="False while it waits for pre-moderation."
     )
+    submission_key = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Names the sending that posted it: the form's one-time key with its text. "
+        "The same form sent twice posts once.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -159,6 +166,13 @@ class Comment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["review", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="one_comment_per_submission",
+            )
+        ]
         permissions = [
             ("hide_comment", "Can hide, unhide and approve comments"),
             ("view_hidden_comment", "Can see flags and hidden text"),

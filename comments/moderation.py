@@ -9,7 +9,10 @@ from django.contrib.auth.models import Permission
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.tasks import task
 from django.utils import timezone
+
+from outbox.tasks import queue_emails, retry_task_later, send_now
 
 from .models import Comment, CommentRevision, Flag, HideReason, ModerationAction
 
@@ -44,23 +47,30 @@ def flag_comment(comment: Comment, *, by, reason: str, note: str = "", site_url:
     open_flags = comment.flags.open().count()
     if open_flags == settings.COMMENTS_AUTO_HIDE_FLAGS and not comment.is_hidden:
         comment.hide(by=None, reason=HideReason.FLAGGED, note=f"{open_flags} members flagged it.")
-        transaction.on_commit(lambda: notify_moderators_of_auto_hide(comment, site_url))
+        notify_moderators_of_auto_hide.enqueue(comment.pk, site_url)
     return flag
 
 
-def notify_moderators_of_auto_hide(comment: Comment, site_url: str) -> None:
-    recipients = [email for email in moderators().values_list("email", flat=True) if email]
-    if not recipients:
-        return
-    EmailMessage(
-        subject=f"[{settings.SITE_NAME}] A comment was hidden after flags: please review",
-        body=(
-            f"A comment on “{comment.review.title}” reached "
-            f"{settings.COMMENTS_AUTO_HIDE_FLAGS} flags and is hidden until a moderator "
-            f"reviews it.\n\nReview it in the moderation queue: {site_url}/moderation/\n"
-        ),
-        bcc=recipients,
-    ).send()
+@task()
+def notify_moderators_of_auto_hide(comment_id: int, site_url: str, attempt: int = 1) -> int:
+    with retry_task_later(notify_moderators_of_auto_hide, comment_id, site_url, attempt=attempt):
+        comment = Comment.objects.select_related("review").get(pk=comment_id)
+        messages = [
+            EmailMessage(
+                subject=f"[{settings.SITE_NAME}] A comment was hidden after flags: please review",
+                body=(
+                    f"A comment on “{comment.review.title}” reached "
+                    f"{settings.COMMENTS_AUTO_HIDE_FLAGS} flags and is hidden until a moderator "
+                    f"reviews it.\n\nReview it in the moderation queue: {site_url}/moderation/\n"
+                ),
+                to=[email],
+            )
+            for email in moderators().values_list("email", flat=True)
+            if email
+        ]
+        with transaction.atomic():
+            emails = queue_emails([(f"auto-hide:{comment.pk}", message) for message in messages])
+    return send_now(emails)
 
 
 @transaction.atomic

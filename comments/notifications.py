@@ -1,15 +1,22 @@
 """Emails about new comments: to the author of the comment replied to, and to the
-members who follow the question."""
+members who follow the question. Built and sent by a background task, enqueued in the
+transaction that makes the comment visible (posting it, or approving it)."""
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.views import unsubscribe_url
+from journalclub.inputs import header_text
+from outbox.tasks import queue_emails, retry_task_later, send_now
 
 from .models import Comment, QuestionFollow
+
+FOLLOW_SALT = "comments.follow.unsubscribe"
 
 
 def reply_recipient(reply: Comment):
@@ -24,10 +31,11 @@ def reply_recipient(reply: Comment):
     return recipient
 
 
-def send_reply_email(reply: Comment, site_url: str) -> bool:
-    recipient = reply_recipient(reply)
-    if recipient is None:
-        return False
+def _one_click_unsubscribe(url: str) -> dict:
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def reply_email(reply: Comment, recipient, site_url: str) -> EmailMessage:
     unsubscribe = site_url + unsubscribe_url(recipient)
     context = {
         "reply": reply,
@@ -36,20 +44,14 @@ def send_reply_email(reply: Comment, site_url: str) -> bool:
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }
-    message = EmailMessage(
-        subject=f"{reply.author.public_name} replied to your comment on “{reply.review.title}”",
+    return EmailMessage(
+        subject=header_text(
+            f"{reply.author.public_name} replied to your comment on “{reply.review.title}”"
+        ),
         body=render_to_string("comments/email/reply.txt", context),
         to=[recipient.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=_one_click_unsubscribe(unsubscribe),
     )
-    message.send()
-    return True
-
-
-FOLLOW_SALT = "comments.follow.unsubscribe"
 
 
 def follow_unsubscribe_url(follow: QuestionFollow) -> str:
@@ -57,16 +59,15 @@ def follow_unsubscribe_url(follow: QuestionFollow) -> str:
     return reverse("comments:unfollow_by_link", kwargs={"token": token})
 
 
-def send_follow_emails(comment: Comment, site_url: str, *, skip: set[int]) -> int:
-    """One email to each follower of the comment's question, except its author and the
-    members in `skip` (who were told already)."""
+def follow_emails(comment: Comment, site_url: str) -> list[EmailMessage]:
+    """One email to each follower of the comment's question but its author."""
     follows = (
         QuestionFollow.objects.filter(question=comment.question)
-        .exclude(member_id__in={comment.author_id, *skip})
+        .exclude(member_id=comment.author_id)
         .select_related("member")
     )
     author = comment.author.public_name if comment.author else "A member"
-    messages = []
+    emails = []
     for follow in follows:
         if not follow.member.email:
             continue
@@ -78,33 +79,39 @@ def send_follow_emails(comment: Comment, site_url: str, *, skip: set[int]) -> in
             "unsubscribe_url": unsubscribe,
             "site_name": settings.SITE_NAME,
         }
-        messages.append(
+        emails.append(
             EmailMessage(
-                subject=f"{author} commented on a question you follow: “{comment.review.title}”",
+                subject=header_text(
+                    f"{author} commented on a question you follow: “{comment.review.title}”"
+                ),
                 body=render_to_string("comments/email/follow.txt", context),
                 to=[follow.member.email],
-                headers={
-                    "List-Unsubscribe": f"<{unsubscribe}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
+                headers=_one_click_unsubscribe(unsubscribe),
             )
         )
-    # One connection to the mail server for all of them, not one per follower.
-    return mailers.default.send_messages(messages) if messages else 0
+    return emails
 
 
-def notify_about_new_comment(comment: Comment, site_url: str) -> None:
-    """After a comment becomes visible: the reply email, then the followers' emails. A
-    comment hidden, deleted or held by the time this runs is mailed to no one."""
-    comment = (
-        Comment.objects.visible()
-        .select_related("author", "review", "question", "parent__author")
-        .filter(pk=comment.pk)
-        .first()
-    )
-    if comment is None:
-        return
-    recipient = reply_recipient(comment)
-    if recipient is not None:
-        send_reply_email(comment, site_url)
-    send_follow_emails(comment, site_url, skip={recipient.pk} if recipient else set())
+@task()
+def notify_about_new_comment(comment_id: int, site_url: str, attempt: int = 1) -> int:
+    """The reply email, then the followers' emails, of a comment that became visible. A
+    comment hidden, deleted or held by the time this runs is mailed to no one. Running it
+    again sends nothing twice: each member hears of a comment once, by the reply email if
+    they get one."""
+    with retry_task_later(notify_about_new_comment, comment_id, site_url, attempt=attempt):
+        comment = (
+            Comment.objects.visible()
+            .select_related("author", "review", "question", "parent__author")
+            .filter(pk=comment_id)
+            .first()
+        )
+        if comment is None:
+            return 0
+        messages = []
+        recipient = reply_recipient(comment)
+        if recipient is not None:
+            messages.append(reply_email(comment, recipient, site_url))
+        messages += follow_emails(comment, site_url)
+        with transaction.atomic():
+            emails = queue_emails([(f"comment:{comment.pk}", message) for message in messages])
+    return send_now(emails)

@@ -209,14 +209,14 @@ def shared_summary[T](
     viewer: Viewer,
     summarise: Callable[[dict[int, list[Outline]]], T],
     *,
-    rows_key: str,
-    summary_key: str,
+    rows_key: str | None,
+    summary_key: str | None,
 ) -> T:
     """`summarise(outline)` for `viewer`. Everyone who sees the discussion as anonymous
     readers do (no moderators, no authors of comments awaiting approval) shares one result,
     cached under `summary_key`: members' pages then skip building and pruning a tree of
     every comment. Both keys must change with the discussion (`versioned_key`)."""
-    if viewer.moderator or settings.PAGE_CACHE_SECONDS <= 0:
+    if viewer.moderator or summary_key is None or settings.PAGE_CACHE_SECONDS <= 0:
         return summarise(outline(comments, viewer, cache_key=rows_key))
     cached = cache.get(summary_key)
     if cached is None:
@@ -341,14 +341,14 @@ def fill_shared(
     viewer: Viewer,
     *,
     discussion_open: bool,
-    cards_key: str,
+    cards_key: str | None,
 ) -> list:
     """`fill` for a member, with the cards of other members' comments ready-made: every
     member sees those alike (what differs, edit and delete links and their own hidden or
     pending text, is on their own comments only), so the cards are rendered once and
     cached under `cards_key`, which must change with the discussion. Only the member's
     own comments, and cards not yet cached, are loaded."""
-    if viewer.moderator or viewer.user_id is None or settings.PAGE_CACHE_SECONDS <= 0:
+    if viewer.moderator or cards_key is None or viewer.user_id is None:
         return fill(roots, comments, viewer, discussion_open=discussion_open)
     # Members who may not take part get the cards anonymous readers get.
     everyone = Viewer(user_id=0, refusal=None) if viewer.participant else ANONYMOUS
@@ -481,15 +481,15 @@ def attach_discussion(
             for question in questions
         }
 
-    summary_key = versioned_key(
-        f"summary:review:{review.pk}:{thread_limit}:{shown_per_thread}", scope
-    )
+    if viewer.moderator:  # moderators read live: nothing of theirs is shared
+        summary_key = rows_key = None
+    else:
+        summary_key = versioned_key(
+            f"summary:review:{review.pk}:{thread_limit}:{shown_per_thread}", scope
+        )
+        rows_key = versioned_key(f"outline:review:{review.pk}", scope)
     summaries = shared_summary(
-        comments,
-        viewer,
-        summarise,
-        rows_key=versioned_key(f"outline:review:{review.pk}", scope),
-        summary_key=summary_key,
+        comments, viewer, summarise, rows_key=rows_key, summary_key=summary_key
     )
     shown = [root for summary in summaries.values() for root in summary.shown]
     threads: dict[int, list] = defaultdict(list)

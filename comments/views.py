@@ -9,16 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import needs_two_factor
+from journalclub.inputs import whole_number
 from journalclub.page_cache import question_scope, versioned_key
 from posts.models import Question, Review
 
@@ -74,9 +76,9 @@ def _posted_id(request: HttpRequest, name: str) -> int | None:
     value = request.POST.get(name, "")
     if not value:
         return None
-    if not value.isdigit():
+    if (number := whole_number(value)) is None:
         raise Http404(f"Unknown {name}.")
-    return int(value)
+    return number
 
 
 def _get_comment_target(request: HttpRequest, slug: str) -> tuple[Question, Comment | None]:
@@ -159,11 +161,11 @@ def render_question_page(
     viewer = Viewer.of(request.user)
     comments = Comment.objects.filter(question=question)
     scope = question_scope({"slug": question.review.slug, "number": question.number})
-    rows_key = _rows_key(question)
+    rows_key = None if viewer.moderator else _rows_key(question)  # moderators read live
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     if conversation is None:
         requested = request.GET.get("page", "")
-        number = min(int(requested), 10**6) if requested.isdigit() else 1
+        number = min(whole_number(requested) or 1, 10**6)
 
         def summarise(roots: dict[int, list[Outline]]) -> tuple[int, QuestionSummary]:
             question_roots = roots.get(question.pk, [])
@@ -176,7 +178,7 @@ def render_question_page(
             )
             return page_number, summary
 
-        summary_key = versioned_key(
+        summary_key = rows_key and versioned_key(
             f"summary:question:{question.pk}:{number}:{per_page}:"
             f"{settings.COMMENTS_SHOWN_PER_THREAD}",
             scope,
@@ -263,6 +265,8 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     question, parent = _get_comment_target(request, slug)
     form = CommentForm(request.POST, author=request.user)
+    if (earlier := form.earlier_submission()) is not None:
+        return _posted(request, earlier)  # the same sending again: a double click, a retry
     if not form.is_valid():
         return _render_form_again(request, question, parent, form)
     reply_to, depth = parent.reply_position() if parent else (None, 0)
@@ -274,24 +278,36 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         author=request.user,
         body=form.cleaned_data["body"],
         approved=not needs_approval(request.user),
+        submission_key=form.submission_key,
     )
     comment.render()
     try:
         with transaction.atomic():
             comment.save()
-    except DatabaseError:
+            if comment.approved:
+                notify_about_new_comment.enqueue(comment.pk, _site_url(request))
+    except DatabaseError as error:
+        if isinstance(error, IntegrityError) and (earlier := form.earlier_submission()):
+            # The same sending, saved by a request that ran alongside this one.
+            return _posted(request, earlier)
         logger.exception("comment could not be saved", extra={"event": "comment_save_failed"})
         form.add_error(
             None,
             "We could not save your comment just now. Your text is kept below: please try "
             "again in a moment.",
         )
-        return _render_form_again(request, question, parent, form, status=503)
+        response = _render_form_again(request, question, parent, form, status=503)
+        response["Retry-After"] = "30"
+        add_never_cache_headers(response)
+        return response
     if request.user.follow_on_comment:
         QuestionFollow.objects.get_or_create(question=question, member=request.user)
+    return _posted(request, comment)
+
+
+def _posted(request: HttpRequest, comment: Comment) -> HttpResponse:
+    """To the comment just posted, with a word on when others see it."""
     if comment.approved:
-        site_url = _site_url(request)
-        transaction.on_commit(lambda: notify_about_new_comment(comment, site_url))
         messages.success(request, "Your comment is posted.")
     else:
         messages.info(
@@ -300,7 +316,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             "see it.",
         )
     location = comment_location(comment, Viewer.of(request.user))
-    return HttpResponseRedirect(location or question.review.get_absolute_url())
+    return HttpResponseRedirect(location or comment.review.get_absolute_url())
 
 
 def _render_form_again(
@@ -458,8 +474,8 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
 def unhide(request: HttpRequest, pk: int) -> HttpResponse:
     _require_permission(request, "comments.hide_comment")
     comment = get_object_or_404(Comment, pk=pk)
-    if comment.is_hidden:
-        comment.unhide(by=request.user, note=_moderator_note(request))
+    if comment.is_hidden and (note := _moderator_note(request)) is not None:
+        comment.unhide(by=request.user, note=note)
         messages.success(request, "The comment is visible again.")
     return _back(request, comment)
 
@@ -472,9 +488,9 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.is_hidden:
         messages.error(request, "This comment is hidden: unhide it before approving it.")
     elif not comment.approved and not comment.is_deleted:
-        comment.approve(by=request.user)
-        site_url = _site_url(request)
-        transaction.on_commit(lambda: notify_about_new_comment(comment, site_url))
+        with transaction.atomic():
+            comment.approve(by=request.user)
+            notify_about_new_comment.enqueue(comment.pk, _site_url(request))
         messages.success(request, "The comment is approved and visible to everyone.")
     return _back(request, comment)
 
@@ -484,15 +500,19 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def dismiss_flags(request: HttpRequest, pk: int) -> HttpResponse:
     _require_permission(request, "comments.resolve_flag")
     comment = get_object_or_404(Comment, pk=pk)
-    if comment.flags.open().exists():
-        comment.dismiss_flags(by=request.user, note=_moderator_note(request))
+    if comment.flags.open().exists() and (note := _moderator_note(request)) is not None:
+        comment.dismiss_flags(by=request.user, note=note)
         messages.success(request, "The flags are dismissed.")
     return _back(request, comment)
 
 
-def _moderator_note(request: HttpRequest) -> str:
+def _moderator_note(request: HttpRequest) -> str | None:
+    """The note a moderator typed; None, with a message saying why, when it can't be kept."""
     form = ModeratorNoteForm(request.POST)
-    return form.cleaned_data["note"] if form.is_valid() else ""
+    if form.is_valid():
+        return form.cleaned_data["note"]
+    messages.error(request, f"Nothing was changed. The note: {' '.join(form.errors['note'])}")
+    return None
 
 
 def _back(request: HttpRequest, comment: Comment) -> HttpResponse:
@@ -532,8 +552,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         if filters.cleaned_data["last_week"]:
             recent = recent.filter(created_at__gte=timezone.now() - timedelta(days=7))
     per_page = settings.MODERATION_PER_PAGE
-    flagged_page = Paginator(flagged, per_page).get_page(request.GET.get("flags_page"))
-    recent_page = Paginator(recent, per_page).get_page(request.GET.get("page"))
+    flagged_page = Paginator(flagged, per_page).get_page(
+        whole_number(request.GET.get("flags_page"))
+    )
+    recent_page = Paginator(recent, per_page).get_page(whole_number(request.GET.get("page")))
     pending = (
         Comment.objects.filter(approved=False, deleted_at__isnull=True)
         .select_related(*context_related)
@@ -570,7 +592,9 @@ def _query_without_page(request: HttpRequest) -> str:
 def log(request: HttpRequest) -> HttpResponse:
     _require_permission(request, "comments.view_hidden_comment")
     entries = ModerationAction.objects.select_related("actor", "member", "comment__review")
-    page = Paginator(entries, settings.MODERATION_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(entries, settings.MODERATION_PER_PAGE).get_page(
+        whole_number(request.GET.get("page"))
+    )
     return render(request, "comments/log.html", {"page_obj": page, "entries": page.object_list})
 
 
@@ -581,8 +605,9 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(get_user_model(), pk=pk)
     form = SuspendForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "lift":
-        lift_suspension(member, by=request.user, note=request.POST.get("note", "")[:1000])
-        messages.success(request, f"{member.public_name} can take part again.")
+        if (note := _moderator_note(request)) is not None:
+            lift_suspension(member, by=request.user, note=note)
+            messages.success(request, f"{member.public_name} can take part again.")
         return redirect("comments:member", pk=member.pk)
     if request.method == "POST" and form.is_valid():
         hidden = suspend_member(

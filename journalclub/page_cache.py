@@ -9,9 +9,12 @@ request render afresh:
   page that lists discussions site-wide (`discussions`). A new comment on one question
   thus leaves the review's other question pages cached.
 
-Members and moderators always get live pages. The cache is Django's default cache: local
-memory, or Redis when REDIS_URL is set, so several app servers share pages and
-invalidations.
+The versions live in the database (`ContentVersion`) and are renewed in the transaction
+of the change, so no cache failure, restart or partition can pair an old page with new
+versions, and several processes agree on them without any shared cache. Members and
+moderators always get live pages. The cache is Django's default cache: local memory, or
+Redis when REDIS_URL is set, so several app servers share the pages; either may lose its
+pages at any time (journalclub/cache.py answers as an empty cache while Redis is down).
 """
 
 import hashlib
@@ -22,18 +25,21 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from asgiref.local import Local
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, transaction
-from django.db.models import Q
+from django.core.signals import request_finished, request_started
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-VERSION_KEY = "pages:version"
+from journalclub.inputs import whole_number
+from journalclub.models import ContentVersion
+
 SITE = "site"
 DISCUSSIONS = "discussions"
 RENDER_LOCK_SECONDS = 2
@@ -82,40 +88,51 @@ class RecentPages:
 recent_pages = RecentPages(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
 
 
+# The versions read during one request, so its several lookups cost one query. Only while a
+# request is being served (a task worker reads afresh every time), and forgotten by `bump`.
+_this_request = Local()
+
+
+def _start_request(**kwargs) -> None:
+    _this_request.versions = {}
+
+
+def _end_request(**kwargs) -> None:
+    _this_request.versions = None
+
+
+request_started.connect(_start_request, dispatch_uid="page_cache:start")
+request_finished.connect(_end_request, dispatch_uid="page_cache:end")
+
+
 def content_versions(*names: str) -> tuple[int, ...]:
-    """The current versions of `names`, in one round trip to the cache."""
-    keys = [f"{VERSION_KEY}:{name}" for name in names]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, _first_version(), timeout=None)
-            found[key] = cache.get(key, 1)
-    return tuple(found[key] for key in keys)
-
-
-def _first_version() -> int:
-    """A version never used before, even by a cache that lost its versions (Redis keeps
-    nothing on disk): a worker may still hold pages cached under the old ones in memory
-    (`RecentPages`), and counting from 1 again would serve them."""
-    return time.time_ns()
+    """The current versions of `names` (0 for content never changed), in one query."""
+    known = getattr(_this_request, "versions", None)
+    wanted = [name for name in names if known is None or name not in known]
+    if wanted:
+        found = dict(ContentVersion.objects.filter(name__in=wanted).values_list("name", "version"))
+        fresh = {name: found.get(name, 0) for name in wanted}
+        if known is None:
+            known = fresh
+        else:
+            known.update(fresh)
+    return tuple(known[name] for name in names)
 
 
 def bump(*names: str) -> None:
-    """Renew the versions `names`: at once, and again when the transaction that changed
-    the content commits, because a page rendered in between read the old rows under the
-    new version."""
-    _increment(names)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: _increment(names))
-
-
-def _increment(names) -> None:
-    for name in names:
-        key = f"{VERSION_KEY}:{name}"
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, _first_version(), timeout=None)
+    """Renew the versions `names`, in the transaction that changes their content: a page
+    rendered before it commits reads the old content under the old versions, and no page
+    is ever kept under the new versions without the change."""
+    for name in sorted(set(names)):  # one order everywhere: concurrent bumps never deadlock
+        if not ContentVersion.objects.filter(name=name).update(version=F("version") + 1):
+            # Counting from the clock, not from 0: pages cached from another database (a
+            # restored backup, a test run) can never share a version with this one's.
+            ContentVersion.objects.bulk_create(
+                [ContentVersion(name=name, version=time.time_ns())], ignore_conflicts=True
+            )
+            ContentVersion.objects.filter(name=name).update(version=F("version") + 1)
+    if getattr(_this_request, "versions", None):
+        _this_request.versions = {}
 
 
 def versioned_key(name: str, scope: str) -> str:
@@ -145,7 +162,8 @@ def _cacheable_query(request: HttpRequest) -> bool:
     if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
         return False
     # Only the query strings our pages use, so junk parameters cannot fill the cache.
-    return set(request.GET) <= {"page", "topic"} and request.GET.get("page", "1").isdigit()
+    page = request.GET.get("page", "1")
+    return set(request.GET) <= {"page", "topic"} and whole_number(page) is not None
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -223,19 +241,24 @@ def _seconds_until_next_scheduled_review() -> int:
     return timeout
 
 
-def _wait_for_another_worker(path: str, key: str) -> tuple[bytes, str] | None:
+def _wait_for_another_worker(path: str, key: str) -> tuple[bytes, str] | None | bool:
     """Single flight: when a page has just been invalidated, the first request renders it
     and the ones arriving meanwhile wait briefly for that rendering instead of repeating it.
-    Returns None when this request should render (it holds the lock, or waited too long)."""
-    if cache.add(f"{key}:rendering", 1, timeout=RENDER_LOCK_SECONDS):
-        return None
+    Returns the page when another request rendered it, True when this request holds the
+    lock and renders, None when it renders without it: the lock's holder finished without
+    caching the page (an error, a 404, a cookie), or the cache is not answering."""
+    lock = f"{key}:rendering"
+    if cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+        return True
     deadline = time.monotonic() + RENDER_LOCK_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.02)
-        cached = cache.get(key)
-        if cached is not None:
-            recent_pages.put(path, key, cached)
-            return cached
+        found = cache.get_many([key, lock])
+        if key in found:
+            recent_pages.put(path, key, found[key])
+            return found[key]
+        if lock not in found:
+            return None
     return None
 
 
@@ -249,25 +272,33 @@ def cache_anonymous_page(view, scope: Callable[[dict], str] = lambda kwargs: DIS
             return view(request, *args, **kwargs)
         path, key = _page_key(request, scope(kwargs))
         cached = _cached_page(path, key) or _wait_for_another_worker(path, key)
-        if cached is not None:
+        if isinstance(cached, tuple):
             return _cache_hit(cached)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        # A response that sets cookies (a CSRF token, a session) belongs to one reader.
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        ):
-            page = (response.content, response["Content-Type"])
-            cache.set(key, page, timeout=_seconds_until_next_scheduled_review())
-            recent_pages.put(path, key, page)
-            response["X-Page-Cache"] = "miss"
-        return response
+        try:
+            return _render_and_keep(view, request, args, kwargs, path=path, key=key)
+        finally:
+            if cached is True:  # whatever happened, the requests waiting go on at once
+                cache.delete(f"{key}:rendering")
 
     wrapper.page_cache_scope = scope
     return wrapper
+
+
+def _render_and_keep(view, request: HttpRequest, args, kwargs, *, path: str, key: str):
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    # A response that sets cookies (a CSRF token, a session) belongs to one reader.
+    if (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    ):
+        page = (response.content, response["Content-Type"])
+        cache.set(key, page, timeout=_seconds_until_next_scheduled_review())
+        recent_pages.put(path, key, page)
+        response["X-Page-Cache"] = "miss"
+    return response
 
 
 def bump_unless_only_last_login(sender, update_fields=None, created=False, **kwargs) -> None:

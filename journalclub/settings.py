@@ -76,10 +76,13 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.orcid",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks_db",
     "accounts",
     "posts",
     "comments",
     "search",
+    "outbox",
+    "journalclub",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +149,8 @@ if env_str("REDIS_URL"):
             "BACKEND": "journalclub.cache.RedisCache",
             "LOCATION": env_str("REDIS_URL"),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "journalclub"),
+            # A Redis that hangs costs a request a quarter of a second, once (cache.py).
+            "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
         }
     }
 else:
@@ -307,3 +312,14 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 ACCOUNT_DELETION_KEEPS_TEXT = env_bool("ACCOUNT_DELETION_KEEPS_TEXT", False)
 
+# Background work: Django's Tasks framework. Emails and fan-out are tasks, enqueued in the
+# transaction of the change that causes them and run by `manage.py db_worker` (started by
+# `make run`). The embedded queue is the database; another backend can be named here.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Each email is tried this many times, the delays growing to half an hour (outbox.models).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)

@@ -26,4 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "journalclub.views.bad_request"
 handler500 = "journalclub.views.server_error"

@@ -20,7 +20,10 @@ def redis_answers() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+@pytest.fixture(autouse=True)
+def redis_is_there():
+    # `make test` starts Redis (scripts/ensure_redis.sh): a missing one is a failure here.
+    assert redis_answers(), "no Redis on 127.0.0.1:6379: run scripts/ensure_redis.sh"
 
 
 @pytest.fixture

@@ -1,11 +1,14 @@
 """The README's first command, run as a newcomer would, and the settings it relies on."""
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -38,25 +41,68 @@ def fetch(url: str, seconds: float = 120) -> str:
             time.sleep(0.5)
 
 
-def test_make_run_serves_the_demo_reviews(tmp_path):
-    port = free_port()
-    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/run.sqlite3", PORT=str(port))
-    server = subprocess.Popen(
-        ["make", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+def sign_up(base: str, email: str) -> None:
+    """Sign up through the running server, as a browser would (CSRF cookie and token)."""
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    page = opener.open(f"{base}/accounts/signup/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {
+        "csrfmiddlewaretoken": token,
+        "email": email,
+        "display_name": "Quick Starter",
+        "password1": "correct-horse-battery",
+        "password2": "correct-horse-battery",
+    }
+    request = urllib.request.Request(
+        f"{base}/accounts/signup/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Referer": f"{base}/accounts/signup/"},
     )
-    try:
-        home = fetch(f"http://127.0.0.1:{port}/")
-        review = fetch(
-            f"http://127.0.0.1:{port}/reviews/implementation-research-out-of-step-with-practice/"
+    opener.open(request, timeout=30)
+
+
+def wait_for(path: Path, text: str, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in path.read_text(errors="replace"):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_make_run_serves_the_demo_reviews_and_sends_emails(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/run.sqlite3", PORT=str(port))
+    output = tmp_path / "output.txt"
+    with output.open("w") as sink:
+        server = subprocess.Popen(
+            ["make", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+    try:
+        home = fetch(f"{base}/")
+        review = fetch(f"{base}/reviews/implementation-research-out-of-step-with-practice/")
+        sign_up(base, "quick.starter@example.org")
+        # The task worker started by `make run` sends the verification email (to the console).
+        assert wait_for(output, "To: quick.starter@example.org")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        # Ctrl-C in the terminal: both the web server and the worker stop.
+        os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
+    time.sleep(1)
+    processes = subprocess.run(["ps", "-eo", "sid=,args="], capture_output=True, text=True).stdout
+    left = [
+        line
+        for line in processes.splitlines()
+        if line.split()[0] == str(server.pid) and not line.endswith("<defunct>")
+    ]
+    assert left == [], "the web server and the task worker both stop"
     assert "Is implementation research out of step with implementation practice?" in home
     assert "Why policymakers use evidence, or don&#x27;t" in home
     assert "A shared vocabulary for implementation strategies" in home

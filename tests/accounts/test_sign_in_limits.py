@@ -17,6 +17,7 @@ from django.test import Client
 
 from accounts.models import User
 from tests.factories import PASSWORD, make_user
+from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,7 @@ def test_a_stranger_does_not_lock_out_the_browser_that_opened_the_verification_l
             "password2": "correct-horse-battery",
         },
     )
+    run_tasks()
     link = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", mailoutbox[0].body)
     assert phone.post(link.group(1)).status_code == 302
     phone.post("/accounts/logout/")

@@ -5,6 +5,7 @@ from django.test import Client
 
 from comments.models import Comment, QuestionFollow
 from tests.factories import make_review, make_user
+from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,12 @@ def setting(db):
 
 
 def post_comment(client, review, question, body, capture):
-    with capture(execute=True):
-        return client.post(
-            f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": body}
-        )
+    """Post, then let the task worker do its work."""
+    response = client.post(
+        f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": body}
+    )
+    run_tasks()
+    return response
 
 
 def test_followers_get_one_email_per_new_visible_comment(
@@ -82,8 +85,8 @@ def test_no_email_for_a_held_comment_until_it_is_approved(
     moderator = make_user()
     moderator.groups.add(Group.objects.get(name="Moderators"))
     client.force_login(moderator)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/comments/{Comment.objects.get(body='Held words').pk}/approve/")
+    client.post(f"/comments/{Comment.objects.get(body='Held words').pk}/approve/")
+    run_tasks()
     assert len(mailoutbox) == 1 and "Held words" in mailoutbox[0].body
 
 
@@ -92,13 +95,11 @@ def test_no_email_whose_text_is_hidden(
 ):
     review, question, follower = setting
     client.force_login(make_user())
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(
-            f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": "Rude words"}
-        )
+    client.post(
+        f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": "Rude words"}
+    )
     Comment.objects.get(body="Rude words").hide(by=None, reason="disrespectful")
-    for callback in callbacks:
-        callback()
+    run_tasks()
     assert all("Rude words" not in email.body for email in mailoutbox)
 
 
@@ -144,15 +145,25 @@ def test_follow_needs_a_signed_in_verified_member_and_a_published_review(client,
 
 
 class BatchRecorder:
-    """A mail backend that records each batch it is given: one batch, one connection."""
+    """A mail backend that records the recipients of each connection it opens."""
 
     batches: list[list[str]] = []
 
     def __init__(self, **options):
-        pass
+        self.batch = None
+
+    def open(self) -> None:
+        self.batch = []
+        self.batches.append(self.batch)
+
+    def close(self) -> None:
+        self.batch = None
 
     def send_messages(self, messages) -> int:
-        self.batches.append([message.to[0] for message in messages])
+        if self.batch is None:  # not opened: one connection for these messages alone
+            self.batches.append([message.to[0] for message in messages])
+        else:
+            self.batch += [message.to[0] for message in messages]
         return len(messages)
 
 
@@ -174,3 +185,38 @@ def test_followers_emails_share_one_connection_to_the_mail_server(
     assert sorted(BatchRecorder.batches[0]) == [
         "follower@example.org", "reader0@example.org", "reader1@example.org", "reader2@example.org",
     ]  # fmt: skip
+
+
+def test_a_thousand_followers_do_not_slow_the_post_the_worker_mails_them(
+    client, setting, mailoutbox
+):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    review, question, _ = setting
+    writer = make_user()
+    client.force_login(writer)
+
+    def queries_to_post(body: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            response = client.post(
+                f"/reviews/{review.slug}/comments/", {"question": question.pk, "body": body}
+            )
+        assert response.status_code == 302
+        return len(context.captured_queries)
+
+    queries_to_post("The writer's first comment, which follows the question for them")
+    with_one_follower = queries_to_post("For one follower")
+    run_tasks()
+    mailoutbox.clear()
+    members = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"reader{n}", email=f"reader{n}@example.org") for n in range(1000)
+    )
+    QuestionFollow.objects.bulk_create(
+        QuestionFollow(question=question, member=member) for member in members
+    )
+    assert queries_to_post("For a thousand and one followers") == with_one_follower
+    assert mailoutbox == []
+    run_tasks()
+    assert len(mailoutbox) == 1001  # the first follower and the thousand, not the writer

@@ -8,6 +8,7 @@ from django.utils import timezone
 from comments.models import Comment, Flag, HideReason, ModerationAction
 from comments.moderation import FlagRefused, flag_comment, lift_suspension, suspend_member
 from tests.factories import make_comment, make_review, make_user
+from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +155,9 @@ def test_nth_distinct_flag_hides_once_and_emails_moderators(
         assert comment.hidden_by is None
         flag(comment, make_user())
     assert ModerationAction.objects.filter(action="auto_hide").count() == 1
+    run_tasks()
     assert len(mailoutbox) == 1
-    assert mailoutbox[0].bcc == ["mod@example.org"]
+    assert mailoutbox[0].to == ["mod@example.org"]
     assert "http://testserver/moderation/" in mailoutbox[0].body
     assert SECRET not in mailoutbox[0].body
 
@@ -361,6 +363,7 @@ def test_premoderation_holds_a_first_comment_until_approved(
         )
     comment = Comment.objects.get(body="My first words")
     assert not comment.approved
+    run_tasks()
     assert mailoutbox == []
     own_view = client.get(review.get_absolute_url()).content.decode()
     assert "My first words" in own_view and "Awaiting approval" in own_view
@@ -373,8 +376,8 @@ def test_premoderation_holds_a_first_comment_until_approved(
     moderator = make_moderator()
     client.force_login(moderator)
     assert "My first words" in client.get("/moderation/").content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/comments/{comment.pk}/approve/", {"next": "queue"})
+    client.post(f"/comments/{comment.pk}/approve/", {"next": "queue"})
+    run_tasks()
     comment.refresh_from_db()
     assert comment.approved
     assert len(mailoutbox) == 1 and "My first words" in mailoutbox[0].body
@@ -533,8 +536,8 @@ def test_a_held_reply_hidden_before_approval_is_mailed_to_no_one(
     queue = client.get("/moderation/").content.decode()
     assert f'action="/comments/{held.pk}/approve/"' not in queue
     assert f'action="/comments/{held.pk}/unhide/"' in queue
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/comments/{held.pk}/approve/", {"next": "queue"}, follow=True)
+    response = client.post(f"/comments/{held.pk}/approve/", {"next": "queue"}, follow=True)
+    run_tasks()
     assert "unhide it before approving it" in response.content.decode()
     held.refresh_from_db()
     assert not held.approved
@@ -552,12 +555,10 @@ def test_a_comment_hidden_before_its_emails_go_is_mailed_to_no_one(
     client.post(f"/questions/{parent.question_id}/follow/")
     replier = make_user()
     client.force_login(replier)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(
-            f"/reviews/{review.slug}/comments/",
-            {"question": parent.question_id, "parent": parent.pk, "body": SECRET},
-        )
+    client.post(
+        f"/reviews/{review.slug}/comments/",
+        {"question": parent.question_id, "parent": parent.pk, "body": SECRET},
+    )
     Comment.objects.get(body=SECRET).hide(by=make_moderator(), reason=HideReason.SPAM)
-    for callback in callbacks:
-        callback()
+    run_tasks()
     assert [message for message in mailoutbox if SECRET in message.body] == []

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from comments.models import Comment
 from posts.models import Review
+from tests.tasks import run_tasks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +49,7 @@ def sign_up_and_verify(page, base_url: str, mailoutbox, *, email: str, display_n
     submit(page, form.locator("button[type=submit]"))
     assert "/accounts/signup/" not in page.url, page.locator("main").inner_text()
 
+    run_tasks()  # the task worker sends the verification email
     assert len(mailoutbox) == 1, [message.subject for message in mailoutbox]
     message = mailoutbox[0]
     assert message.to == [email]

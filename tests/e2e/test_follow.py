@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from tests.factories import PASSWORD, make_review, make_user
+from tests.tasks import run_tasks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +41,7 @@ def test_follower_gets_an_email_with_a_working_link(live_server, browser):
     page.wait_for_load_state()
     context.close()
 
+    run_tasks()  # the task worker sends the follow email
     [email] = [m for m in mail.outbox if m.to == ["fiona@example.org"]]
     assert "A thought worth following" in email.body
     path = re.search(r"https?://[^/\s]+(/comments/\d+/)", email.body).group(1)

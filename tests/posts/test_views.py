@@ -5,9 +5,12 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.core.mail import EmailMessage
 from django.db import DatabaseError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from outbox.tasks import send_later
 from posts.models import Review
 from tests.factories import make_review, make_series, make_user
 
@@ -212,20 +215,49 @@ def test_feed_is_valid_atom_listing_exactly_the_published_reviews(client):
     assert links == {f"http://testserver{r.get_absolute_url()}" for r in (first, second)}
 
 
-def test_healthz_reports_ok_when_the_database_answers(client):
+def test_healthz_reports_each_dependency(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": {"status": "ok"},
+        "cache": {"status": "ok"},
+        "tasks": {
+            "status": "ok",
+            "backlog": 0,
+            "oldest_seconds": 0,
+            "emails_waiting": 0,
+            "emails_given_up_last_day": 0,
+        },
+    }
 
 
 def test_healthz_reports_503_when_the_database_fails(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("journalclub.views.connection.cursor", broken_cursor)
+    monkeypatch.setattr("journalclub.health.connection.cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["status"] == "error"
+    assert response.json() == {
+        "status": "error",
+        "database": {"status": "error", "error": "DatabaseError"},
+    }
+
+
+def test_healthz_is_degraded_not_down_when_the_queue_waits_or_the_cache_is_lost(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    send_later([("event", EmailMessage(subject="Hi", body="Hello", to=["a@example.org"]))])
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    report = response.json()
+    assert report["status"] == "degraded"
+    assert report["cache"] == {"status": "degraded", "error": "not answering"}
+    assert report["tasks"]["status"] == "degraded"
+    assert report["tasks"]["backlog"] == 1
+    assert report["tasks"]["oldest_seconds"] >= 600
+    assert report["tasks"]["emails_waiting"] == 1
 
 
 def test_friendly_404_page(client):
@@ -244,7 +276,7 @@ def test_friendly_500_page(client, settings):
 
 def test_review_page_query_count_does_not_grow_with_findings(client, django_assert_max_num_queries):
     review = make_review(findings=10, questions=10)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # 6 before the page's content versions
         assert client.get(review.get_absolute_url()).status_code == 200
 
 
@@ -252,13 +284,12 @@ def test_reviews_in_a_list_cost_a_fixed_number_of_queries(client, django_assert_
     series = make_series()
     for _ in range(3):
         make_review(series=series)
-    # count, page, its topics, the topic filter, active discussions, next scheduled change
-    with django_assert_num_queries(6):
+    # versions, count, page, its topics, topic filter, active discussions, next scheduled change
+    with django_assert_num_queries(7):
         client.get("/")
     for _ in range(10):
         make_review(series=series)
-    # count, page, its topics, the topic filter, active discussions, next scheduled change
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get("/")
 
 

@@ -1,0 +1,126 @@
+"""Delivering the outbox (see `outbox.models`)."""
+
+import logging
+import smtplib
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from .models import Email, retry_delay
+
+logger = logging.getLogger("journalclub.outbox")
+
+# Errors about one message; any other error means the mail server itself failed, and the
+# rest of the batch waits for the next try instead of each waiting out a timeout.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+# A batch also picks up emails whose delivery task was lost (a worker killed mid-send).
+STRAGGLERS_PER_BATCH = 100
+
+
+def queue_emails(messages: list[tuple[str, EmailMessage]]) -> list[Email]:
+    """Keep each `(event, message)` to be sent to each of its recipients: once per event
+    and recipient, the first message given winning. Returns the rows of those events and
+    recipients, new or kept before (`send_now` skips those already sent). Call it in the
+    transaction of the change that causes the emails."""
+    rows = {}
+    for event, message in messages:
+        for recipient in message.recipients():
+            key = f"{event}:{recipient}"[:200]
+            rows.setdefault(key, Email.from_message(message, key=key, to=recipient))
+    existing = Email.objects.filter(key__in=rows)
+    kept = {email.key for email in existing}
+    Email.objects.bulk_create([row for key, row in rows.items() if key not in kept])
+    return list(Email.objects.filter(key__in=rows).order_by("pk"))
+
+
+def send_later(messages: list[tuple[str, EmailMessage]]) -> None:
+    """From a request: keep the emails and enqueue their delivery, in one transaction."""
+    with transaction.atomic():
+        emails = queue_emails(messages)
+        if emails:
+            deliver.enqueue([email.pk for email in emails])
+
+
+@contextmanager
+def retry_task_later(task, *args, attempt: int):
+    """Runs the body of `task`; if it fails, enqueues the task again for its next attempt
+    after a growing delay (up to EMAIL_MAX_ATTEMPTS), and lets the failure be recorded.
+    Tasks that use it take `attempt` and are safe to run again."""
+    try:
+        yield
+    except Exception:
+        if attempt < settings.EMAIL_MAX_ATTEMPTS:
+            later = task.using(run_after=timezone.now() + retry_delay(attempt))
+            later.enqueue(*args, attempt=attempt + 1)
+        raise
+
+
+@task()
+def deliver(email_ids: list[int]) -> int:
+    """Send the emails `email_ids` that are due, and any left behind by a lost task."""
+    overdue = timezone.now() - timedelta(minutes=1)
+    stragglers = Email.objects.due().filter(next_attempt_at__lt=overdue).order_by("pk")
+    ids = {*email_ids, *stragglers.values_list("pk", flat=True)[:STRAGGLERS_PER_BATCH]}
+    return send_now(list(Email.objects.filter(pk__in=ids).order_by("pk")))
+
+
+def send_now(emails: list[Email]) -> int:
+    """Deliver `emails` over one connection to the mail server; failures are tried again
+    later. Returns how many were sent."""
+    claimed = [email for email in emails if email.claim()]
+    sent = 0
+    failure = None
+    if not claimed:
+        return 0
+    connection = mailers.default
+    try:
+        connection.open()
+    except Exception as error:  # the server is down, hung or refusing us
+        failure = error
+    try:
+        for email in claimed:
+            if failure is not None:
+                email.mark_failed_attempt(failure)
+                continue
+            try:
+                connection.send_messages([email.message()])
+            except MESSAGE_ERRORS as error:
+                email.mark_failed_attempt(error)
+            except Exception as error:  # the server is down, hung or refusing us
+                failure = error
+                email.mark_failed_attempt(error)
+            else:
+                email.mark_sent()
+                sent += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a connection that already failed
+            pass
+    _retry_later([email for email in claimed if email.sent_at is None])
+    return sent
+
+
+def _retry_later(emails: list[Email]) -> None:
+    retrying = [email for email in emails if email.failed_at is None]
+    for email in emails:
+        level = logging.WARNING if email.failed_at is None else logging.ERROR
+        logger.log(
+            level,
+            "email not sent",
+            extra={
+                "event": "email_failed",
+                "email_id": email.pk,
+                "attempts": email.attempts,
+                "gave_up": email.failed_at is not None,
+                "error": email.last_error,
+            },
+        )
+    if retrying:
+        when = min(email.next_attempt_at for email in retrying)
+        deliver.using(run_after=when).enqueue([email.pk for email in retrying])
