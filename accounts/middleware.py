@@ -1,26 +1,14 @@
 from urllib.parse import urlencode
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import trust
+from .roles import needs_two_factor
 
 PROTECTED_PREFIXES = ("/admin/", "/moderation/")
-
-
-def needs_two_factor(user) -> bool:
-    """Staff and moderators must have two-factor authentication set up (setting)."""
-    if not settings.MFA_REQUIRED_FOR_STAFF or not user.is_authenticated:
-        return False
-    # Asked several times a request (middleware, views, header): look it up once.
-    if not hasattr(user, "_needs_two_factor"):
-        privileged = user.is_staff or user.has_perm("comments.view_hidden_comment")
-        user._needs_two_factor = privileged and not is_mfa_enabled(user)
-    return user._needs_two_factor
 
 
 class RequireTwoFactorForStaffMiddleware:

@@ -4,6 +4,8 @@ Data migrations create the groups; `ensure_roles` runs after every `migrate` (an
 which empties the tables) so that the groups always exist with their permissions.
 """
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 
 EDITOR_MODELS = ["series", "article", "contributor", "review", "keyfinding", "question", "topic"]
@@ -31,3 +33,14 @@ def ensure_roles(**kwargs) -> None:
             ).first()
             if permission is not None:
                 group.permissions.add(permission)
+
+
+def needs_two_factor(user) -> bool:
+    """Staff and moderators must have two-factor authentication set up (setting)."""
+    if not settings.MFA_REQUIRED_FOR_STAFF or not user.is_authenticated:
+        return False
+    # Asked several times a request (middleware, views, header): look it up once.
+    if not hasattr(user, "_needs_two_factor"):
+        privileged = user.is_staff or user.has_perm("comments.view_hidden_comment")
+        user._needs_two_factor = privileged and not is_mfa_enabled(user)
+    return user._needs_two_factor

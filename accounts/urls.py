@@ -6,8 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("delete/", views.delete_account, name="delete"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # In place of allauth's own views at these addresses (allauth.urls comes after).
     path("2fa/totp/activate/", views.ActivateTOTPView.as_view()),
     path("2fa/recovery-codes/", views.ViewRecoveryCodesView.as_view()),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 
+from accounts.roles import needs_two_factor
 from posts.models import Question, Review
 
 from .models import Comment, is_moderator
@@ -53,8 +54,6 @@ Row = dict[str, str | int | None]
 
 def can_export(user) -> bool:
     """Editors and moderators; both need two-factor authentication where it is required."""
-    from accounts.middleware import needs_two_factor
-
     if not user.is_authenticated or needs_two_factor(user):
         return False
     return user.has_perm("posts.change_review") or is_moderator(user)

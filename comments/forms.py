@@ -13,7 +13,7 @@ from journalclub.inputs import (
 )
 from posts.models import Review
 
-from .models import FLAG_REASONS, Comment, writes_in_last_minute
+from .models import FLAG_REASONS, Comment, Flag, writes_in_last_minute
 
 HIDE_REASONS = FLAG_REASONS
 
@@ -109,6 +109,20 @@ class FlagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_control_characters],
     )
+
+    def __init__(self, *args, flagger=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flagger = flagger
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        limit = settings.COMMENTS_FLAGS_PER_MINUTE
+        if self.flagger is not None and Flag.objects.recent_by(self.flagger).count() >= limit:
+            raise forms.ValidationError(
+                f"You can flag at most {limit} comments a minute. Wait a moment and send this "
+                "flag again."
+            )
+        return cleaned
 
 
 class HideForm(forms.Form):

@@ -6,10 +6,11 @@ from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import needs_two_factor
 from journalclub.markdown import render_comment
 from posts.models import Question, Review
 
@@ -24,6 +25,28 @@ def visible_comment_q(prefix: str = "") -> Q:
             f"{prefix}hidden_at__isnull": True,
             f"{prefix}approved": True,
         }
+    )
+
+
+def with_comment_counts(reviews: QuerySet) -> QuerySet:
+    """`reviews`, each with `comment_count`: its comments everyone may read."""
+    # Meta.ordering does not apply to aggregating queries: restate it.
+    return reviews.annotate(
+        comment_count=models.Count("comments", filter=visible_comment_q("comments__"))
+    ).order_by(*Review._meta.ordering)
+
+
+def active_discussions(reviews: QuerySet) -> QuerySet:
+    """Published `reviews` by their most recent comment everyone may read, newest first."""
+    return (
+        reviews.published()
+        .annotate(
+            last_comment_at=models.Max(
+                "comments__created_at", filter=visible_comment_q("comments__")
+            )
+        )
+        .filter(last_comment_at__isnull=False)
+        .order_by("-last_comment_at")
     )
 
 
@@ -56,8 +79,6 @@ def can_comment(user) -> bool:
 def is_moderator(user) -> bool:
     """Moderators are the Moderators group (and superusers): staff status is not needed,
     but two-factor authentication is, where the site requires it."""
-    from accounts.middleware import needs_two_factor
-
     return (
         user.is_authenticated
         and user.has_perm("comments.view_hidden_comment")
@@ -308,6 +329,10 @@ class CommentRevision(models.Model):
 class FlagQuerySet(models.QuerySet):
     def open(self) -> "FlagQuerySet":
         return self.filter(resolved_at__isnull=True)
+
+    def recent_by(self, flagger) -> "FlagQuerySet":
+        """The flags `flagger` raised in the last minute."""
+        return self.filter(flagger=flagger, created_at__gte=timezone.now() - timedelta(minutes=1))
 
 
 class Flag(models.Model):

@@ -10,13 +10,30 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.views import unsubscribe_url
 from journalclub.inputs import header_text
 from outbox.tasks import queue_emails, retry_task_later, send_now
 
 from .models import Comment, QuestionFollow
 
-FOLLOW_SALT = "comments.follow.unsubscribe"
+# The one-click links in emails: a signed id, each purpose with its own salt (those of the
+# links already sent), so a token works for its own purpose only.
+UNSUBSCRIBE_SALTS = {
+    "replies": "accounts.reply-emails.unsubscribe",  # the member's reply emails
+    "follow": "comments.follow.unsubscribe",  # one follow of a question
+}
+
+
+def unsubscribe_url(purpose: str, pk: int) -> str:
+    token = signing.dumps(pk, salt=UNSUBSCRIBE_SALTS[purpose])
+    return reverse(f"comments:unsubscribe_{purpose}", kwargs={"token": token})
+
+
+def unsubscribe_target(purpose: str, token: str) -> int | None:
+    """The id a link of `purpose` was made for; None if the token was not."""
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALTS[purpose])
+    except signing.BadSignature:
+        return None
 
 
 def reply_recipient(reply: Comment):
@@ -36,7 +53,7 @@ def _one_click_unsubscribe(url: str) -> dict:
 
 
 def reply_email(reply: Comment, recipient, site_url: str) -> EmailMessage:
-    unsubscribe = site_url + unsubscribe_url(recipient)
+    unsubscribe = site_url + unsubscribe_url("replies", recipient.pk)
     context = {
         "reply": reply,
         "recipient": recipient,
@@ -54,11 +71,6 @@ def reply_email(reply: Comment, recipient, site_url: str) -> EmailMessage:
     )
 
 
-def follow_unsubscribe_url(follow: QuestionFollow) -> str:
-    token = signing.dumps(follow.pk, salt=FOLLOW_SALT)
-    return reverse("comments:unfollow_by_link", kwargs={"token": token})
-
-
 def follow_emails(comment: Comment, site_url: str) -> list[EmailMessage]:
     """One email to each follower of the comment's question but its author."""
     follows = (
@@ -71,7 +83,7 @@ def follow_emails(comment: Comment, site_url: str) -> list[EmailMessage]:
     for follow in follows:
         if not follow.member.email:
             continue
-        unsubscribe = site_url + follow_unsubscribe_url(follow)
+        unsubscribe = site_url + unsubscribe_url("follow", follow.pk)
         context = {
             "comment": comment,
             "recipient": follow.member,

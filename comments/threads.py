@@ -26,6 +26,7 @@ from .models import (
     Comment,
     CommentQuerySet,
     CommentRevision,
+    QuestionFollow,
     is_moderator,
     participation_refusal,
 )
@@ -506,8 +507,6 @@ def attach_discussion(
 
 def followed_question_ids(viewer: Viewer, review) -> set[int]:
     """The questions of `review` the viewer follows (none for anonymous readers)."""
-    from .models import QuestionFollow
-
     if viewer.user_id is None:
         return set()
     return set(

@@ -21,7 +21,19 @@ urlpatterns = [
         name="feed",
     ),
     path("questions/<int:pk>/follow/", views.follow, name="follow"),
-    path("follows/unsubscribe/<str:token>/", views.unfollow_by_link, name="unfollow_by_link"),
+    path(
+        "follows/unsubscribe/<str:token>/",
+        views.unsubscribe,
+        {"purpose": "follow"},
+        name="unsubscribe_follow",
+    ),
+    path(
+        "accounts/unsubscribe/<str:token>/",
+        views.unsubscribe,
+        {"purpose": "replies"},
+        name="unsubscribe_replies",
+    ),
+    path("accounts/delete/", views.delete_account, name="delete_account"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path(
         "comments/<int:pk>/conversation/",

@@ -4,9 +4,8 @@ from datetime import timedelta
 from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, transaction
@@ -19,7 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.middleware import needs_two_factor
+from accounts.roles import needs_two_factor
 from journalclub.inputs import whole_number
 from journalclub.page_cache import question_scope, versioned_key
 from posts.models import Question, Review
@@ -35,8 +34,15 @@ from .forms import (
     SuspendForm,
 )
 from .models import Comment, Flag, ModerationAction, QuestionFollow, participation_refusal
-from .moderation import FlagRefused, flag_comment, lift_suspension, needs_approval, suspend_member
-from .notifications import FOLLOW_SALT, notify_about_new_comment
+from .moderation import (
+    FlagRefused,
+    flag_comment,
+    lift_suspension,
+    needs_approval,
+    suspend_member,
+)
+from .moderation import delete_account as delete_member
+from .notifications import notify_about_new_comment, unsubscribe_target
 from .threads import (
     Outline,
     QuestionSummary,
@@ -381,31 +387,21 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     _require_participation(request)
     if comment.author_id == request.user.pk:
         raise PermissionDenied("You can't flag your own comment.")
-    form = FlagForm(request.POST or None)
+    form = FlagForm(request.POST or None, flagger=request.user)
     if request.method == "POST" and form.is_valid():
-        recent = Flag.objects.filter(
-            flagger=request.user, created_at__gte=timezone.now() - timedelta(minutes=1)
-        ).count()
-        if recent >= settings.COMMENTS_FLAGS_PER_MINUTE:
-            form.add_error(
-                None,
-                f"You can flag at most {settings.COMMENTS_FLAGS_PER_MINUTE} comments a "
-                "minute. Wait a moment and send this flag again.",
+        try:
+            flag_comment(
+                comment,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                site_url=_site_url(request),
             )
+        except FlagRefused as refusal:
+            form.add_error(None, str(refusal))
         else:
-            try:
-                flag_comment(
-                    comment,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                    site_url=_site_url(request),
-                )
-            except FlagRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                messages.success(request, "Thank you: the moderators will look at this comment.")
-                return redirect(comment)
+            messages.success(request, "Thank you: the moderators will look at this comment.")
+            return redirect(comment)
     status = 400 if form.is_bound else 200
     return render(request, "comments/flag.html", {"comment": comment, "form": form}, status=status)
 
@@ -432,22 +428,44 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(f"{question.review.get_absolute_url()}#question-{question.number}")
 
 
-# Follow emails carry this link; mail clients may POST to it without a CSRF token (RFC 8058).
+# The one-click link of every email. Mail scanners and link previews open links, so a GET
+# only asks; a POST acts, from the page's button or from a mail client (RFC 8058), which
+# sends no CSRF token: the signed token in the address is what authorises it.
 @csrf_exempt
-def unfollow_by_link(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        follow_id = signing.loads(token, salt=FOLLOW_SALT)
-    except signing.BadSignature:
-        return render(request, "accounts/unsubscribe_invalid.html", status=400)
-    follow = QuestionFollow.objects.select_related("question__review").filter(pk=follow_id).first()
-    question = follow.question if follow else None
+def unsubscribe(request: HttpRequest, token: str, purpose: str) -> HttpResponse:
+    pk = unsubscribe_target(purpose, token)
+    if pk is None:
+        return render(request, "comments/unsubscribe_invalid.html", status=400)
+    context = {"purpose": purpose, "done": request.method == "POST"}
+    if purpose == "replies":
+        member = get_object_or_404(get_user_model(), pk=pk)
+        if request.method == "POST":
+            member.reply_emails = request.POST.get("action") == "resubscribe"
+            member.save(update_fields=["reply_emails"])
+        context["subscribed"] = member.reply_emails
+    else:
+        follow = QuestionFollow.objects.select_related("question__review").filter(pk=pk).first()
+        context["question"] = follow.question if follow else None
+        if follow is None:
+            context["done"] = True
+        elif request.method == "POST":
+            follow.delete()
+    return render(request, "comments/unsubscribe.html", context)
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    context = {"keeps_text": settings.ACCOUNT_DELETION_KEEPS_TEXT}
     if request.method != "POST":
-        # Mail scanners and link previews open links: a GET only asks.
-        context = {"question": question, "confirm": follow is not None}
-        return render(request, "comments/unfollowed.html", context)
-    if follow is not None:
-        follow.delete()
-    return render(request, "comments/unfollowed.html", {"question": question})
+        return render(request, "accounts/delete.html", context)
+    if request.POST.get("confirm") != "delete":
+        messages.error(request, "Type delete in the box to confirm.")
+        return render(request, "accounts/delete.html", context, status=400)
+    member = request.user
+    logout(request)
+    delete_member(member)
+    messages.success(request, "Your account and personal data are deleted. Goodbye.")
+    return redirect("posts:review_list")
 
 
 # Moderators' actions

@@ -22,7 +22,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from asgiref.local import Local
@@ -31,7 +31,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.signals import request_finished, request_started
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -225,19 +225,24 @@ class CachedPageMiddleware:
         return self.get_response(request)
 
 
+# Functions returning the next moment content changes by itself (a scheduled review comes
+# out): registered by the apps that schedule content, so this module depends on none of them.
+_scheduled_changes: list[Callable[[], datetime | None]] = []
+
+
+def changes_are_scheduled_by(next_change: Callable[[], datetime | None]) -> None:
+    _scheduled_changes.append(next_change)
+
+
 def _seconds_until_next_scheduled_review() -> int:
     """Pages change by themselves when a scheduled review or synthesis comes out: keep
     them no longer than that."""
-    from posts.models import Review
-
-    now = timezone.now()
-    scheduled = Review.objects.filter(
-        Q(status=Review.Status.PUBLISHED, published_at__gt=now) | Q(synthesis_published_at__gt=now)
-    ).values_list("published_at", "synthesis_published_at")
-    moments = [moment for pair in scheduled for moment in pair if moment and moment > now]
     timeout = settings.PAGE_CACHE_SECONDS
-    if moments:
-        timeout = min(timeout, max(1, int((min(moments) - now) / timedelta(seconds=1))))
+    now = timezone.now()
+    for next_change in _scheduled_changes:
+        moment = next_change()
+        if moment is not None and moment > now:
+            timeout = min(timeout, max(1, int((moment - now) / timedelta(seconds=1))))
     return timeout
 
 

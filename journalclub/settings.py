@@ -120,7 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "journalclub.context_processors.site",
-                "journalclub.context_processors.moderation",
+                "comments.context_processors.moderation",
             ],
         },
     },

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -193,6 +195,16 @@ class ReviewQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def next_scheduled_change(self) -> datetime | None:
+        """When the next scheduled review or discussion synthesis comes out, if any."""
+        now = timezone.now()
+        scheduled = self.filter(
+            Q(status=Review.Status.PUBLISHED, published_at__gt=now)
+            | Q(synthesis_published_at__gt=now)
+        ).values_list("published_at", "synthesis_published_at")
+        moments = [moment for pair in scheduled for moment in pair if moment and moment > now]
+        return min(moments, default=None)
+
     def with_citation(self) -> "ReviewQuerySet":
         return self.select_related("series", "article", "reviewer")
 
@@ -201,30 +213,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_cards(self) -> "ReviewQuerySet":
         """Published reviews with what a review card shows."""
-        return self.published().with_citation().with_comment_counts().with_topics()
-
-    def active_discussions(self) -> "ReviewQuerySet":
-        """Published reviews by their most recent visible comment, newest first."""
-        from comments.models import visible_comment_q  # comments imports posts: import late
-
-        return (
-            self.published()
-            .annotate(
-                last_comment_at=models.Max(
-                    "comments__created_at", filter=visible_comment_q("comments__")
-                )
-            )
-            .filter(last_comment_at__isnull=False)
-            .order_by("-last_comment_at")
-        )
-
-    def with_comment_counts(self) -> "ReviewQuerySet":
-        from comments.models import visible_comment_q  # comments imports posts: import late
-
-        # Meta.ordering does not apply to aggregating queries: restate it.
-        return self.annotate(
-            comment_count=models.Count("comments", filter=visible_comment_q("comments__"))
-        ).order_by(*Review._meta.ordering)
+        return self.published().with_citation().with_topics()
 
 
 class Review(models.Model):

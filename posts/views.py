@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from comments.export import can_export
 from comments.forms import CommentForm
+from comments.models import active_discussions, with_comment_counts
 from comments.threads import Viewer, attach_discussion, followed_question_ids
 from journalclub.inputs import Atom1Feed, whole_number
 
@@ -35,7 +36,7 @@ class ReviewListView(ReviewPagesView):
     template_name = "posts/review_list.html"
 
     def get_queryset(self) -> QuerySet:
-        reviews = Review.objects.for_cards()
+        reviews = with_comment_counts(Review.objects.for_cards())
         self.topic = None
         if slug := self.request.GET.get("topic"):
             self.topic = get_object_or_404(Topic, slug=slug)
@@ -46,7 +47,7 @@ class ReviewListView(ReviewPagesView):
         return super().get_context_data(
             topic=self.topic,
             topics=Topic.objects.filter(reviews__in=Review.objects.published()).distinct(),
-            active_discussions=Review.objects.active_discussions()[:5],
+            active_discussions=active_discussions(Review.objects.all())[:5],
             **kwargs,
         )
 
@@ -56,7 +57,7 @@ class TopicDetailView(ReviewPagesView):
 
     def get_queryset(self) -> QuerySet:
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return Review.objects.for_cards().filter(topics=self.topic)
+        return with_comment_counts(Review.objects.for_cards()).filter(topics=self.topic)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -106,7 +107,7 @@ class SeriesDetailView(ReviewPagesView):
 
     def get_queryset(self) -> QuerySet:
         self.series = get_object_or_404(Series, slug=self.kwargs["slug"])
-        return Review.objects.for_cards().filter(series=self.series)
+        return with_comment_counts(Review.objects.for_cards()).filter(series=self.series)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(series=self.series, **kwargs)

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from comments.models import Comment
+from comments.notifications import unsubscribe_url
 from tests.factories import make_comment, make_review, make_user
 from tests.tasks import run_tasks
 
@@ -125,10 +126,8 @@ def test_unsubscribe_link_works_signed_out_and_stops_emails(
 
 
 def test_one_click_post_unsubscribes_and_undo_resubscribes(client, thread):
-    from accounts.views import unsubscribe_url
-
     _, parent = thread
-    url = unsubscribe_url(parent.author)
+    url = unsubscribe_url("replies", parent.author.pk)
     client.post(url, {"List-Unsubscribe": "One-Click"})
     parent.author.refresh_from_db()
     assert parent.author.reply_emails is False
@@ -138,25 +137,21 @@ def test_one_click_post_unsubscribes_and_undo_resubscribes(client, thread):
 
 
 def test_tampered_unsubscribe_token_is_refused(client, thread):
-    from accounts.views import unsubscribe_url
-
     _, parent = thread
-    response = client.get(unsubscribe_url(parent.author).replace(":", "x", 1))
+    response = client.get(unsubscribe_url("replies", parent.author.pk).replace(":", "x", 1))
     assert response.status_code == 400
     parent.author.refresh_from_db()
     assert parent.author.reply_emails is True
 
 
 def test_unsubscribe_and_unfollow_tokens_work_only_for_their_own_purpose(client, thread):
-    from accounts.views import unsubscribe_url
     from comments.models import QuestionFollow
-    from comments.notifications import follow_unsubscribe_url
 
     _, parent = thread
-    follow = QuestionFollow.objects.create(question=parent.question, member=parent.author)
-    follow.pk = parent.author.pk  # the same number signed for the other purpose
-    reply_token = unsubscribe_url(parent.author).split("/")[-2]
-    follow_token = follow_unsubscribe_url(follow).split("/")[-2]
+    QuestionFollow.objects.create(question=parent.question, member=parent.author)
+    # The same number signed for each purpose.
+    reply_token = unsubscribe_url("replies", parent.author.pk).split("/")[-2]
+    follow_token = unsubscribe_url("follow", parent.author.pk).split("/")[-2]
 
     assert client.post(f"/follows/unsubscribe/{reply_token}/").status_code == 400
     assert client.post(f"/accounts/unsubscribe/{follow_token}/").status_code == 400

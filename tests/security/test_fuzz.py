@@ -41,9 +41,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from accounts.views import unsubscribe_url
 from comments.models import Flag, QuestionFollow
-from comments.notifications import follow_unsubscribe_url
+from comments.notifications import unsubscribe_url
 from tests.factories import make_comment, make_review, make_user
 
 pytestmark = pytest.mark.django_db
@@ -174,8 +173,8 @@ def site(db, settings) -> Site:
         "topics/<slug:slug>/": {"slug": topic.slug},
         "series/<slug:slug>/": {"slug": review.series.slug},
         "questions/<int:pk>/follow/": {"pk": str(question.pk)},
-        "follows/unsubscribe/<str:token>/": {"token": follow_unsubscribe_url(follow).split("/")[-2]},
-        "accounts/unsubscribe/<str:token>/": {"token": unsubscribe_url(member).split("/")[-2]},
+        "follows/unsubscribe/<str:token>/": {"token": unsubscribe_url("follow", follow.pk).split("/")[-2]},
+        "accounts/unsubscribe/<str:token>/": {"token": unsubscribe_url("replies", member.pk).split("/")[-2]},
         "moderation/members/<int:pk>/": {"pk": str(suspended.pk)},
         "accounts/confirm-email/(?P<key>[-:\\w]+)/$": {
             "key": EmailConfirmationHMAC(EmailAddress.objects.get(user=member)).key

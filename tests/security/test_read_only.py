@@ -28,7 +28,6 @@ from allauth.mfa.totp.internal.auth import (
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
-from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, InterfaceError, OperationalError, connection
 from django.test import Client
@@ -36,9 +35,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.views.generic import RedirectView
 
-from accounts.views import unsubscribe_url
 from comments.models import Flag, QuestionFollow
-from comments.notifications import FOLLOW_SALT
+from comments.notifications import unsubscribe_url
 from tests.database_failures import failing_writes, read_only_database, snapshot
 from tests.factories import PASSWORD, make_comment, make_review, make_series, make_user
 
@@ -176,8 +174,7 @@ def _unfollow_by_link() -> Sent:
     follow = QuestionFollow.objects.create(
         question=make_review().questions.first(), member=make_user()
     )
-    token = signing.dumps(follow.pk, salt=FOLLOW_SALT)
-    return Sent(anonymous(), f"/follows/unsubscribe/{token}/")
+    return Sent(anonymous(), unsubscribe_url("follow", follow.pk))
 
 
 @case("hide", "comments/<int:pk>/hide/")
@@ -245,7 +242,7 @@ def _delete_account() -> Sent:
 
 @case("unsubscribe link", "accounts/unsubscribe/<str:token>/")
 def _unsubscribe() -> Sent:
-    return Sent(anonymous(), unsubscribe_url(make_user()), {"action": "unsubscribe"})
+    return Sent(anonymous(), unsubscribe_url("replies", make_user().pk), {"action": "unsubscribe"})
 
 
 @case("sign in", "accounts/login/")
