@@ -14,12 +14,20 @@ from outbox.models import Email
 TASKS_LATE_AFTER = timedelta(minutes=5)
 
 
+# Whether the database takes writes: a read-only one (a standby after failover,
+# maintenance) still serves pages, while every post answers 503.
+READ_ONLY_QUERY = {"postgresql": "SHOW transaction_read_only", "sqlite": "PRAGMA query_only"}
+
+
 def database() -> dict:
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+            cursor.execute(READ_ONLY_QUERY.get(connection.vendor, "SELECT 0"))
+            read_only = str(cursor.fetchone()[0]).lower() in {"on", "1"}
     except DatabaseError as error:
         return {"status": "error", "error": type(error).__name__}
+    if read_only:
+        return {"status": "degraded", "error": "read-only: pages are served, posts are not"}
     return {"status": "ok"}
 
 
@@ -55,7 +63,7 @@ def report() -> tuple[dict, int]:
     """The report and its HTTP status: 503 only when the database is down, since nothing
     works without it; a slow queue or a lost cache is "degraded", and the site still serves."""
     checks = {"database": database()}
-    if checks["database"]["status"] != "ok":
+    if checks["database"]["status"] == "error":
         return {"status": "error", **checks}, 503
     checks |= {"cache": page_cache(), "tasks": task_queue()}
     degraded = any(check["status"] != "ok" for check in checks.values())

@@ -8,6 +8,7 @@ already delivered. A failed delivery is tried again with growing delays; after
 `EMAIL_MAX_ATTEMPTS` tries the row stays, with its error, for staff to see.
 """
 
+import email.policy
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +20,15 @@ from django.utils import timezone
 RETRY_DELAYS_MINUTES = (1, 5, 10, 20, 30)
 # How long a worker may take to deliver a claimed email before another may try.
 CLAIM_MINUTES = 10
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    """Python folds header lines at 78 characters, and encodes (RFC 2047) a header it
+    cannot fold at a space, such as a long List-Unsubscribe URL, which mail clients then
+    cannot read as a URL. Lines of up to 998 characters are valid (RFC 5322)."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -86,7 +96,7 @@ class Email(models.Model):
         )
 
     def message(self) -> EmailMessage:
-        message = EmailMultiAlternatives(
+        message = OutboxMessage(
             subject=self.subject,
             body=self.body,
             from_email=self.from_email,

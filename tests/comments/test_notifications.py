@@ -158,3 +158,21 @@ def test_unsubscribe_and_unfollow_tokens_work_only_for_their_own_purpose(client,
     parent.author.refresh_from_db()
     assert parent.author.reply_emails is True
     assert QuestionFollow.objects.filter(member=parent.author).exists()
+
+
+def test_the_mail_server_gets_the_unsubscribe_address_as_it_is(client, thread, settings):
+    """Mail clients offer their own Unsubscribe button only for a readable URL."""
+    from tests.mail_servers import SmtpSink, free_port, smtp_mailer
+
+    review, parent = thread
+    port = free_port()
+    settings.MAILERS = smtp_mailer(port)
+    client.force_login(make_user())
+    with SmtpSink(port) as sink:
+        reply(client, review, parent, "A reply with a long unsubscribe address", None)
+    [(_, raw)] = sink.received
+    token = unsubscribe_url("replies", parent.author.pk).split("/")[-2].split(":")[0]
+    header = next(line for line in raw.splitlines() if line.startswith("List-Unsubscribe:"))
+    assert header.startswith("List-Unsubscribe: <http://testserver/accounts/unsubscribe/")
+    assert token in header and header.endswith("/>")
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw.splitlines()

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from outbox.tasks import send_later
 from posts.models import Review
+from tests.database_failures import read_only_database
 from tests.factories import make_review, make_series, make_user
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,16 @@ def test_reviews_in_a_list_cost_a_fixed_number_of_queries(client, django_assert_
 
 def test_review_model_status_choices_are_the_two_documented():
     assert Review.Status.values == ["draft", "published"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_says_degraded_while_the_database_is_read_only(client):
+    with read_only_database():
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    report = response.json()
+    assert report["status"] == "degraded"
+    assert report["database"] == {
+        "status": "degraded",
+        "error": "read-only: pages are served, posts are not",
+    }
