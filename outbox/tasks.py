@@ -69,6 +69,14 @@ def deliver(email_ids: list[int]) -> int:
     return send_now(list(Email.objects.filter(pk__in=ids).order_by("pk")))
 
 
+def deliver_left_behind() -> None:
+    """Emails whose delivery stopped midway (a task that died after keeping or claiming
+    them) go to a delivery task, which picks them up as stragglers."""
+    overdue = timezone.now() - timedelta(minutes=1)
+    if Email.objects.due().filter(next_attempt_at__lt=overdue).exists():
+        deliver.enqueue([])
+
+
 def send_now(emails: list[Email]) -> int:
     """Deliver `emails` over one connection to the mail server; failures are tried again
     later. Returns how many were sent."""

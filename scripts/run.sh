@@ -9,7 +9,7 @@ export DEBUG=true
 $python manage.py migrate --no-input
 $python manage.py load_demo
 
-$python manage.py db_worker --interval 0.5 &
+$python manage.py worker --interval 0.5 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
 $python manage.py runserver "127.0.0.1:${PORT:-8000}"
