@@ -2,12 +2,13 @@
 
 import logging
 import smtplib
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -103,7 +104,7 @@ def send_now(emails: list[Email]) -> int:
                 failure = error
                 email.mark_failed_attempt(error)
             else:
-                email.mark_sent()
+                _record_sent(email)
                 sent += 1
     finally:
         try:
@@ -112,6 +113,25 @@ def send_now(emails: list[Email]) -> int:
             pass
     _retry_later([email for email in claimed if email.sent_at is None])
     return sent
+
+
+# Pauses, in seconds, while the record of a sent email waits for the database.
+RECORD_PAUSES = (1, 2, 4, 8, 15, 30)
+
+
+def _record_sent(email: Email) -> None:
+    """The email is out: record it, waiting out a short database outage, since an email
+    whose record is lost would be sent again."""
+    for pause in (*RECORD_PAUSES, None):
+        try:
+            email.mark_sent()
+            return
+        except DatabaseError:
+            if pause is None:
+                raise
+            logger.warning("sent email not recorded yet", extra={"event": "email_record_waits"})
+            connection.close()  # the next try connects afresh
+            time.sleep(pause)
 
 
 def _retry_later(emails: list[Email]) -> None:

@@ -104,3 +104,30 @@ def test_failed_emails_are_listed_for_staff_in_the_admin(client, settings):
     client.force_login(admin)
     page = client.get("/admin/outbox/email/?failed_at__isempty=0").content.decode()
     assert "Lost in the post" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_email_is_recorded_once_the_database_answers_again(settings, monkeypatch):
+    """Sent, then the database fails for a moment: waiting it out keeps the email from
+    being sent a second time."""
+    from django.db import OperationalError, connection
+
+    import outbox.tasks
+
+    port = free_port()
+    settings.MAILERS = smtp_mailer(port)
+    monkeypatch.setattr(outbox.tasks, "RECORD_PAUSES", (0, 0))
+    send_later([("event-1", message("a@example.org"))])
+    failures = [OperationalError("the database went away")]
+
+    def database_away_once(execute, sql, params, many, context):
+        if failures and sql.startswith("UPDATE") and 'SET "sent_at"' in sql:
+            raise failures.pop()
+        return execute(sql, params, many, context)
+
+    with SmtpSink(port) as sink, connection.execute_wrapper(database_away_once):
+        run_tasks()
+        run_tasks(later=timedelta(hours=2))
+    assert failures == []
+    assert len(sink.received) == 1
+    assert Email.objects.get().sent_at is not None
