@@ -1,20 +1,23 @@
 """Load test: gunicorn on 127.0.0.1 against PostgreSQL with N = 1,000 comments, driven for
 60 s by simulated users, 90 % anonymous readers (wrk connections), 8 % member readers and
-2 % members posting comments (locust users); none of them waits between requests.
+2 % members posting comments (locust users); none of them waits between requests. Then
+the same mix for 20 s with every post on a question that 1,000 members follow, and the
+task worker alone for 20 s, to measure how fast it sends their emails.
 
-    python bench/loadtest.py [--seconds 60] [--users 40] [--workers 12] [--threads 1] [--no-write]
+    python bench/loadtest.py [--seconds 60] [--users 40] [--workers 12] [--threads 1]
+                             [--followers-seconds 20] [--drain-seconds 20] [--no-write]
 
 Uses a throwaway database `journalclub_loadtest` on the server DATABASE_URL points at
 (default postgres://postgres@127.0.0.1:5432/), and, as production would, a cache the
 workers share: REDIS_URL, or Redis on 127.0.0.1:6379 (database 15, emptied first) when
 one answers there; without Redis each worker keeps its own cache, which the report says.
-Afterwards it checks that every post the server accepted is in the database, and reports
-requests/s, latency percentiles, errors and the workers' resident memory. Only 127.0.0.1
-is ever contacted.
+A task worker (`manage.py worker`) sends the emails to a local SMTP sink
+(bench/services.py). Afterwards it checks that every post the server accepted is in the
+database, and reports requests/s, latency percentiles, errors, the task worker's emails
+per second and the workers' resident memory. Only 127.0.0.1 is ever contacted.
 """
 
 import argparse
-import csv
 import json
 import os
 import socket
@@ -31,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATABASE = "journalclub_loadtest"
 COMMENTS = 1000
+FOLLOWERS = 1000
 WARM_UP_SECONDS = 10
 
 
@@ -41,13 +45,13 @@ def server_url() -> str:
     return base.rpartition("/")[0]
 
 
-def recreate_database() -> str:
+def recreate_database(name: str = DATABASE) -> str:
     import psycopg
 
     with psycopg.connect(f"{server_url()}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    return f"{server_url()}/{DATABASE}"
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{server_url()}/{name}"
 
 
 def local_redis_url() -> str:
@@ -72,13 +76,7 @@ def prepare() -> dict:
     from django.core.cache import cache
 
     cache.clear()  # pages cached by an earlier run must not outlive its database
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.urls import reverse
 
@@ -87,14 +85,8 @@ def prepare() -> dict:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     review = seed(COMMENTS)
-    sessions = []
-    for member in get_user_model().objects.filter(username__startswith="bench")[:20]:
-        store = SessionStore()
-        store[SESSION_KEY] = str(member.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = member.get_session_auth_hash()
-        store.create()
-        sessions.append(store.session_key)
+    members = get_user_model().objects.filter(username__in=[f"bench{i}" for i in range(20)])
+    sessions = sign_in(members.order_by("pk"))
     questions = list(review.questions.all())
     return {
         "review_url": review.get_absolute_url(),
@@ -103,6 +95,22 @@ def prepare() -> dict:
         "post_url": reverse("comments:post", kwargs={"slug": SLUG}),
         "sessions": sessions,
     }
+
+
+def sign_in(members) -> list[str]:
+    """A session for each member, as signing in makes it; its key is the cookie."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    sessions = []
+    for member in members:
+        store = SessionStore()
+        store[SESSION_KEY] = str(member.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = member.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    return sessions
 
 
 def run_wrk(host: str, setup: dict, connections: int, seconds: int) -> dict:
@@ -117,19 +125,48 @@ def run_wrk(host: str, setup: dict, connections: int, seconds: int) -> dict:
     return json.loads(finished.stdout.strip().splitlines()[-1])
 
 
-def count_posts(markers: list[str]) -> int:
+def count_posts(markers: list[str]) -> dict:
+    """Of the posts accepted (their markers), how many are in the database; and how many
+    posts, unsent emails and tasks not yet run there are in all."""
     import django
 
     django.setup()
-    from comments.models import Comment
+    from django_tasks_db.models import DBTaskResult
 
-    stored = {
-        body.split()[0]
-        for body in Comment.objects.filter(body__startswith="loadtest-").values_list(
-            "body", flat=True
-        )
+    from comments.models import Comment
+    from outbox.models import Email
+
+    bodies = Comment.objects.filter(body__startswith="loadtest-").values_list("body", flat=True)
+    stored = {body.split()[0] for body in bodies}
+    return {
+        "stored": sum(marker in stored for marker in markers),
+        "in_database": len(stored),
+        "emails_unsent": Email.objects.unsent().count(),
+        "tasks_waiting": DBTaskResult.objects.filter(status="READY").count(),
     }
-    return sum(marker in stored for marker in markers)
+
+
+def add_followers(question_id: int) -> None:
+    """FOLLOWERS members who follow the question, each with an email address."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from comments.models import QuestionFollow
+
+    members = get_user_model().objects.bulk_create(
+        get_user_model()(
+            username=f"follower{i}",
+            email=f"follower{i}@example.org",
+            display_name=f"Follower {i}",
+            password="!",
+        )
+        for i in range(FOLLOWERS)
+    )
+    QuestionFollow.objects.bulk_create(
+        QuestionFollow(question_id=question_id, member=member) for member in members
+    )
 
 
 def free_port() -> int:
@@ -160,11 +197,40 @@ def worker_rss_mb(master_pid: int) -> dict[int, float]:
     return rss
 
 
+def run_members(host: str, setup: dict, env: dict, users: int, seconds: int, log: Path):
+    """Members (locust) for `seconds`; every request they make ends up as a line in `log`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
+         "--headless", "--users", str(users), "--spawn-rate", str(users),
+         "--run-time", f"{seconds}s", "--host", host, "--only-summary", "--loglevel", "WARNING"],
+        env={**env, "LOADTEST_SETUP": json.dumps({**setup, "requests_file": str(log)})},
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def read_log(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def emails_between(record: Path, start: float, end: float) -> int:
+    """Messages (one per recipient) the SMTP sink received between two wall-clock times."""
+    return sum(start <= line["at"] < end for line in read_log(record))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument(
         "--read-only-seconds", type=int, default=20, help="cached anonymous reads alone, first"
+    )
+    parser.add_argument(
+        "--followers-seconds",
+        type=int,
+        default=20,
+        help=f"the same mix, every post on a question with {FOLLOWERS:,} followers",
+    )
+    parser.add_argument(
+        "--drain-seconds", type=int, default=20, help="the task worker alone, after the load"
     )
     parser.add_argument("--users", type=int, default=40)
     # Sync workers wait while a client reads its response: with no buffering proxy in
@@ -172,17 +238,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=12)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--step", choices=["prepare", "count"], help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["prepare", "count", "follow"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.step == "prepare":
         print(json.dumps(prepare()))
         return
     if args.step == "count":
-        print(count_posts(sys.stdin.read().split()))
+        print(json.dumps(count_posts(sys.stdin.read().split())))
+        return
+    if args.step == "follow":
+        add_followers(int(sys.stdin.read()))
         return
 
+    load_before = os.getloadavg()[0]
     database_url = recreate_database()
+    folder = Path(tempfile.mkdtemp(prefix="journalclub-loadtest-"))
+    smtp_port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "journalclub.settings",
@@ -196,6 +268,9 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": local_redis_url(),
         "CACHE_KEY_PREFIX": "journalclub-loadtest",
+        "EMAIL_BACKEND": "smtp",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
     }
     me = [sys.executable, __file__]
     print("Preparing the database (N = 1,000)...", file=sys.stderr, flush=True)
@@ -204,19 +279,26 @@ def main() -> None:
             [*me, "--step", "prepare"], env=env, check=True, capture_output=True, text=True
         ).stdout.splitlines()[-1]
     )
-    folder = Path(tempfile.mkdtemp(prefix="journalclub-loadtest-"))
-    setup["accepted_file"] = str(folder / "accepted.txt")
-    Path(setup["accepted_file"]).touch()
 
     port = free_port()
     host = f"http://127.0.0.1:{port}"
+    record = folder / "emails.jsonl"
+    # The followers' emails go to a local SMTP sink through the task worker, as in production.
+    sink = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "services.py"), "smtp-sink",
+         "--port", str(smtp_port), "--record", str(record)],
+    )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "journalclub.wsgi", "--workers", str(args.workers),
          "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        # The console mail backend prints the followers' emails here.
-        cwd=ROOT, env=env, stdout=(folder / "emails.txt").open("w"),
+        cwd=ROOT, env=env, stdout=(folder / "gunicorn.log").open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--interval", "0.5"],
+        cwd=ROOT, env=env, stdout=(folder / "worker.log").open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     samples: list[dict[int, float]] = []
+    readers = round(args.users * 0.9)
     try:
         wait_for(f"{host}/healthz")
         for url in [setup["review_url"], *setup["question_urls"]] * 3:
@@ -226,7 +308,7 @@ def main() -> None:
             file=sys.stderr,
             flush=True,
         )
-        read_only = run_wrk(host, setup, round(args.users * 0.9), args.read_only_seconds)
+        read_only = run_wrk(host, setup, readers, args.read_only_seconds)
         stop = threading.Event()
 
         def sample_memory() -> None:
@@ -240,79 +322,163 @@ def main() -> None:
         sampler = threading.Thread(target=sample_memory, daemon=True)
         sampler.start()
         print(f"Driving {host} for {args.seconds} s...", file=sys.stderr, flush=True)
-        readers = round(args.users * 0.9)
-        members = subprocess.Popen(
-            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-             "--headless", "--users", str(args.users - readers),
-             "--spawn-rate", str(args.users - readers), "--run-time", f"{args.seconds}s",
-             "--host", host, "--csv", str(folder / "stats"), "--only-summary",
-             "--loglevel", "WARNING"],
-            env={**env, "LOADTEST_SETUP": json.dumps(setup)},
-        )  # fmt: skip
+        members = run_members(
+            host, setup, env, args.users - readers, args.seconds, folder / "members.jsonl"
+        )
         anonymous = run_wrk(host, setup, readers, args.seconds)
         members.wait()
         stop.set()
         samples.append(worker_rss_mb(server.pid))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
-    accepted = Path(setup["accepted_file"]).read_text().split()
-    stored = int(
+        print(
+            f"The same mix for {args.followers_seconds} s, posting on a question with "
+            f"{FOLLOWERS:,} followers...",
+            file=sys.stderr,
+            flush=True,
+        )
         subprocess.run(
-            [*me, "--step", "count"], env=env, input="\n".join(accepted), check=True,
-            capture_output=True, text=True,
-        ).stdout.split()[-1]
+            [*me, "--step", "follow"], env=env, input=str(setup["question_ids"][0]), text=True,
+            check=True,
+        )  # fmt: skip
+        started = time.time()
+        members = run_members(
+            host,
+            {**setup, "post_to": [0]},
+            env,
+            args.users - readers,
+            args.followers_seconds,
+            folder / "followers.jsonl",
+        )
+        followed = run_wrk(host, setup, readers, args.followers_seconds)
+        members.wait()
+        ended = time.time()
+        print(f"The task worker alone for {args.drain_seconds} s...", file=sys.stderr, flush=True)
+        time.sleep(args.drain_seconds)
+        drained = time.time()
+    finally:
+        for process in (worker, server, sink):
+            process.terminate()
+            process.wait(timeout=60)
+
+    posts = [
+        line
+        for name in ("members.jsonl", "followers.jsonl")
+        for line in read_log(folder / name)
+        if line["name"] == "comment post" and line["ok"]
+    ]
+    counts = json.loads(
+        subprocess.run(
+            [*me, "--step", "count"], env=env, input="\n".join(p["marker"] for p in posts),
+            check=True, capture_output=True, text=True,
+        ).stdout.splitlines()[-1]
     )  # fmt: skip
+    mails = {
+        "phase": emails_between(record, started, ended),
+        "alone": emails_between(record, ended, drained),
+        "seconds": ended - started,
+        "drain_seconds": drained - ended,
+        "unsent": counts["emails_unsent"],
+        "load": (load_before, os.getloadavg()[0]),
+        "tasks": counts["tasks_waiting"],
+        "expected": FOLLOWERS
+        * sum(
+            line["name"] == "comment post" and line["ok"]
+            for line in read_log(folder / "followers.jsonl")
+        ),
+    }
     report = summarise(
-        folder / "stats_stats.csv", read_only, anonymous, samples, accepted, stored, args, env
+        read_log(folder / "members.jsonl"),
+        read_log(folder / "followers.jsonl"),
+        read_only,
+        anonymous,
+        followed,
+        samples,
+        counts,
+        len(posts),
+        mails,
+        args,
+        env,
     )
     print(report)
     if not args.no_write:
         write_report(report)
 
 
-def summarise(
-    stats_csv: Path, read_only: dict, anonymous: dict, samples, accepted, stored, args, env
-) -> str:
-    with stats_csv.open() as handle:
-        every_row = list(csv.DictReader(handle))
-    rows = [row for row in every_row if row["Name"] != "Aggregated"]
-    members = next(row for row in every_row if row["Name"] == "Aggregated")
-    anonymous_rate = anonymous["requests"] / anonymous["seconds"]
-    lines = [
-        "| requests | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        f"| anonymous read (wrk) | {anonymous['requests']} | {anonymous['failures']} | "
-        f"{anonymous_rate:.1f} | {anonymous['p50']:.0f} | {anonymous['p95']:.0f} | "
-        f"{anonymous['p99']:.0f} |",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row['Name']} (locust) | {row['Request Count']} | {row['Failure Count']} | "
-            f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} |"
+def row(name: str, lines: list[dict], seconds: float) -> str:
+    """A table row of requests logged by the locustfile: count, failures, rate, latency."""
+    times = sorted(line["ms"] for line in lines)
+
+    def at(p: int) -> str:
+        return (
+            f"{times[min(len(times) - 1, round(p / 100 * (len(times) - 1)))]:.0f}" if times else ""
         )
-    lines.append(
-        f"| all member requests (locust) | {members['Request Count']} | "
-        f"{members['Failure Count']} | {float(members['Requests/s']):.1f} | {members['50%']} | "
-        f"{members['95%']} | {members['99%']} |"
+
+    failures = sum(not line["ok"] for line in lines)
+    return (
+        f"| {name} | {len(lines)} | {failures} | {len(lines) / seconds:.1f} | {at(50)} | "
+        f"{at(95)} | {at(99)} |"
     )
-    total = anonymous["requests"] + sum(int(row["Request Count"]) for row in rows)
-    failures = anonymous["failures"] + sum(int(row["Failure Count"]) for row in rows)
-    rate = anonymous_rate + sum(float(row["Requests/s"]) for row in rows)
+
+
+def p95(lines: list[dict]) -> float:
+    times = sorted(line["ms"] for line in lines)
+    return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else 0.0
+
+
+def wrk_row(name: str, result: dict) -> str:
+    return (
+        f"| {name} | {result['requests']} | {result['failures']} | "
+        f"{result['requests'] / result['seconds']:.1f} | {result['p50']:.0f} | "
+        f"{result['p95']:.0f} | {result['p99']:.0f} |"
+    )
+
+
+NAMES = ["comment post", "member read", "member read (before posting)"]
+HEADER = [
+    "| requests | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+]
+
+
+def summarise(
+    members, followers, read_only, anonymous, followed, samples, counts, accepted, mails, args,
+    env,
+) -> str:  # fmt: skip
+    by_name = {name: [line for line in members if line["name"] == name] for name in NAMES}
+    lines = [
+        *HEADER,
+        wrk_row("anonymous read (wrk)", anonymous),
+        *(row(f"{name} (locust)", by_name[name], args.seconds) for name in NAMES),
+        row("all member requests (locust)", members, args.seconds),
+    ]
+    total = anonymous["requests"] + len(members)
+    failures = anonymous["failures"] + sum(not line["ok"] for line in members)
+    rate = anonymous["requests"] / anonymous["seconds"] + len(members) / args.seconds
     lines.append(f"| all | {total} | {failures} | {rate:.1f} |  |  |  |")
     shares = {"anonymous reads": anonymous["requests"] / total}
-    for row in rows:
-        shares[row["Name"]] = int(row["Request Count"]) / total
+    for name in NAMES:
+        shares[name] = len(by_name[name]) / total
+    followed_posts = [line for line in followers if line["name"] == "comment post"]
+    phase = [
+        *HEADER,
+        wrk_row("anonymous read (wrk)", followed),
+        *(
+            row(f"{name} (locust)", [x for x in followers if x["name"] == name], mails["seconds"])
+            for name in NAMES
+        ),
+    ]
+    post_p95 = p95(by_name["comment post"])
     first = samples[0]
     last = samples[-1]
     memory = ", ".join(
         f"{first[pid]:.0f} → {last.get(pid, 0):.0f} MB ({(last.get(pid, 0) / first[pid] - 1):+.1%})"
         for pid in first
     )
+    posted = len(by_name["comment post"]) + len(followed_posts)
     return "\n".join(
         [
-            f"{args.workers} gunicorn workers × {args.threads} thread(s); {args.users} users "
+            f"{args.workers} gunicorn workers × {args.threads} thread(s) and one task worker "
+            f"(`manage.py worker`) sending to a local SMTP sink; {args.users} users "
             f"with no wait: {round(args.users * 0.9)} anonymous readers (wrk connections), "
             f"{args.users - round(args.users * 0.9)} members (locust: readers and posters, "
             f"8 : 2); {args.seconds} s, PostgreSQL, N = {COMMENTS:,} comments, cache: "
@@ -333,11 +499,47 @@ def summarise(
             + ". (Users, not requests, are split 90 : 8 : 2: a member's page costs more than "
             "a cached one, so members' requests are fewer.)",
             "",
-            f"Posts accepted: {len(accepted)}; found in the database afterwards: {stored} "
-            f"(lost: {len(accepted) - stored}).",
+            f"**Comment posts: p95 {post_p95:.0f} ms** (goal ≤ 150 ms: "
+            f"{'met' if post_p95 <= 150 else 'not met'}).",
+            "",
+            f"Then the same mix for {args.followers_seconds} s with every post on a question "
+            f"that {FOLLOWERS:,} members follow (each post: {FOLLOWERS:,} emails, sent by the "
+            "task worker):",
+            "",
+            *phase,
+            "",
+            f"Comment posts there: p95 {p95(followed_posts):.0f} ms, against {post_p95:.0f} ms "
+            f"in the mix. The task worker delivered **{mails['phase'] / mails['seconds']:.0f} "
+            f"emails/s** to the SMTP sink during that mix ({mails['phase']:,} in "
+            f"{mails['seconds']:.0f} s) and **{mails['alone'] / mails['drain_seconds']:.0f} "
+            f"emails/s** alone in the {mails['drain_seconds']:.0f} s after it "
+            f"({mails['alone']:,}). Of the {mails['expected']:,} emails to the followers, "
+            f"{mails['phase'] + mails['alone']:,} were sent by then; {mails['tasks']:,} "
+            f"tasks and {mails['unsent']:,} built emails were still waiting when the run "
+            "stopped.",
+            "",
+            f"Posts accepted (302): {accepted}, counted from every request locust logged, "
+            f"after it exited; of these found in the database: {counts['stored']} (lost: "
+            f"{accepted - counts['stored']}). Posts in the database in all: "
+            f"{counts['in_database']} (a post sent as locust stops is stored but never "
+            f"answered); posts sent: {posted}.",
             f"Worker resident memory, {WARM_UP_SECONDS} s into the run → end: {memory}.",
+            f"The machine's load average (1 min, other people's work included) before the "
+            f"run → at its end: {mails['load'][0]:.1f} → {mails['load'][1]:.1f}.",
         ]
     )
+
+
+METHOD = (
+    "Method, as changed on 2026-11-30: the task worker and a local SMTP sink run "
+    "throughout, as in production, so the emails are really sent (before, no worker ran); "
+    "every request locust makes is logged as it ends, and the members' rows and the "
+    "accepted posts are counted from that log once locust has exited (its own statistics "
+    "were written before its last requests ended: 173 posts reported against 181 "
+    "accepted); posts send the form's one-time `submission_key`; after the mix, 20 s of "
+    "the same mix with every post on a question with 1,000 followers, then the task "
+    "worker alone for 20 s."
+)
 
 
 def write_report(report: str) -> None:
@@ -349,9 +551,9 @@ def write_report(report: str) -> None:
     section = (
         f"{start}\n## Load test\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
         f"{machine()}; {versions()}. Command: `make loadtest` "
-        f"(`python {' '.join(['bench/loadtest.py', *sys.argv[1:]])}`). wrk, locust and gunicorn "
-        "share the same two cores.\n\n"
-        f"{report}\n{end}"
+        f"(`python {' '.join(['bench/loadtest.py', *sys.argv[1:]])}`). wrk, locust, gunicorn, "
+        "the task worker and the SMTP sink share the same two cores.\n\n"
+        f"{METHOD}\n\n{report}\n{end}"
     )
     if start in text:
         before, _, rest = text.partition(start)
