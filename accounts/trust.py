@@ -53,6 +53,7 @@ def trusted_browser(request: HttpRequest, login: str) -> str | None:
     if not value:
         return None
     user_id, _, browser_id = value.partition(":")
-    if not EmailAddress.objects.filter(user_id=user_id, email__iexact=login).exists():
+    addresses = EmailAddress.objects.filter(user_id=user_id, verified=True)
+    if not addresses.filter(email__iexact=login).exists():
         return None
     return browser_id

@@ -8,7 +8,11 @@ class CommentsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import ensure_roles
         from journalclub.page_cache import bump_discussion_versions, invalidate_on_changes_to
+        from outbox.tasks import withdraw_unless
 
         # Sent after this app's permissions exist, and those of posts and accounts before it.
         post_migrate.connect(ensure_roles, sender=self)
         invalidate_on_changes_to(self.get_model("Comment"), receiver=bump_discussion_versions)
+        # An email about a comment goes only while the comment may be read by everyone.
+        comments = self.get_model("Comment").objects
+        withdraw_unless("comment", lambda pk: comments.visible().filter(pk=pk).exists())

@@ -268,7 +268,8 @@ class Comment(models.Model):
         self.render()
         with transaction.atomic():
             earlier.save()
-            self.save()
+            # Only what an edit changes: a moderator may have hidden it meanwhile.
+            self.save(update_fields=["body", "body_html", "edited_at"])
 
     def delete_by_author(self) -> None:
         self.deleted_at = timezone.now()

@@ -55,6 +55,8 @@ def flag_comment(comment: Comment, *, by, reason: str, note: str = "", site_url:
 def notify_moderators_of_auto_hide(comment_id: int, site_url: str, attempt: int = 1) -> int:
     with retry_task_later(notify_moderators_of_auto_hide, comment_id, site_url, attempt=attempt):
         comment = Comment.objects.select_related("review").get(pk=comment_id)
+        if comment.hidden_at is None:  # a moderator has seen to it already
+            return 0
         messages = [
             EmailMessage(
                 subject=f"[{settings.SITE_NAME}] A comment was hidden after flags: please review",
@@ -69,7 +71,9 @@ def notify_moderators_of_auto_hide(comment_id: int, site_url: str, attempt: int 
             if email
         ]
         with transaction.atomic():
-            emails = queue_emails([(f"auto-hide:{comment.pk}", message) for message in messages])
+            # Each time it is hidden is news: the key names the moment.
+            event = f"auto-hide:{comment.pk}:{comment.hidden_at:%Y%m%d%H%M%S%f}"
+            emails = queue_emails([(event, message) for message in messages])
     return send_now(emails)
 
 

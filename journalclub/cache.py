@@ -1,7 +1,8 @@
 """Django's Redis cache backend, made into a cache the site can lose.
 
 - **Failures answer as an empty cache.** While Redis is down, hung or refusing, every call
-  returns what a cache without the key would (a miss, nothing stored), so pages render
+  returns what a cache without the key would (a miss, nothing stored; `add`, which takes
+  locks, succeeds, so nobody waits for a lock nobody holds), so pages render
   afresh and writes go on; Redis holds nothing the site cannot rebuild. Versions of
   content live in the database (journalclub.page_cache), so nothing stale is served when
   Redis comes back.
@@ -70,7 +71,8 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[index] = super().get_client(key, write=write)
         return client
 
-    add = _answer_as_empty(lambda *args: False)(django_redis.RedisCacheClient.add)
+    # A lock nobody else can hold while the cache is down: whoever asks may go ahead.
+    add = _answer_as_empty(lambda *args: True)(django_redis.RedisCacheClient.add)
     get = _answer_as_empty(lambda key, default: default)(django_redis.RedisCacheClient.get)
     set = _answer_as_empty(lambda *args: None)(django_redis.RedisCacheClient.set)
     touch = _answer_as_empty(lambda *args: False)(django_redis.RedisCacheClient.touch)

@@ -38,7 +38,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 class EmailQuerySet(models.QuerySet):
     def unsent(self) -> "EmailQuerySet":
-        return self.filter(sent_at__isnull=True, failed_at__isnull=True)
+        return self.filter(sent_at__isnull=True, failed_at__isnull=True, withdrawn_at__isnull=True)
 
     def due(self) -> "EmailQuerySet":
         return self.unsent().filter(next_attempt_at__lte=timezone.now())
@@ -65,6 +65,9 @@ class Email(models.Model):
         null=True, blank=True, help_text="Set when every try failed: the email was not sent."
     )
     last_error = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when what it tells of was gone before it was sent."
+    )
 
     objects = EmailQuerySet.as_manager()
 
@@ -117,6 +120,10 @@ class Email(models.Model):
             .update(next_attempt_at=now + timedelta(minutes=CLAIM_MINUTES))
         )
         return claimed == 1
+
+    def withdraw(self) -> None:
+        self.withdrawn_at = timezone.now()
+        Email.objects.filter(pk=self.pk).update(withdrawn_at=self.withdrawn_at)
 
     def mark_sent(self) -> None:
         self.sent_at = timezone.now()

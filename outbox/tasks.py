@@ -3,6 +3,7 @@
 import logging
 import smtplib
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -21,6 +22,22 @@ logger = logging.getLogger("journalclub.outbox")
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 # A batch also picks up emails whose delivery task was lost (a worker killed mid-send).
 STRAGGLERS_PER_BATCH = 100
+
+
+# Checks, by the first part of an email's key, that what the email tells of is still there
+# to tell (a comment still visible): registered by the apps that send them.
+_still_wanted: dict[str, Callable[[str], bool]] = {}
+
+
+def withdraw_unless(kind: str, still_wanted: Callable[[str], bool]) -> None:
+    """Emails keyed "`kind`:<id>:..." are sent only while `still_wanted(<id>)`."""
+    _still_wanted[kind] = still_wanted
+
+
+def _wanted(email: Email) -> bool:
+    kind, _, rest = email.key.partition(":")
+    check = _still_wanted.get(kind)
+    return check is None or check(rest.partition(":")[0])
 
 
 def queue_emails(messages: list[tuple[str, EmailMessage]]) -> list[Email]:
@@ -81,18 +98,27 @@ def deliver_left_behind() -> None:
 def send_now(emails: list[Email]) -> int:
     """Deliver `emails` over one connection to the mail server; failures are tried again
     later. Returns how many were sent."""
-    claimed = [email for email in emails if email.claim()]
     sent = 0
     failure = None
-    if not claimed:
-        return 0
+    claimed = []
+    opened = False
     connection = mailers.default
     try:
-        connection.open()
-    except Exception as error:  # the server is down, hung or refusing us
-        failure = error
-    try:
-        for email in claimed:
+        for email in emails:
+            # Claimed one at a time, just before sending: a long batch never holds claims
+            # that run out while it works.
+            if not email.claim():
+                continue
+            claimed.append(email)
+            if not _wanted(email):
+                email.withdraw()
+                continue
+            if not opened:
+                opened = True
+                try:
+                    connection.open()
+                except Exception as error:  # the server is down, hung or refusing us
+                    failure = error
             if failure is not None:
                 email.mark_failed_attempt(failure)
                 continue
@@ -111,7 +137,7 @@ def send_now(emails: list[Email]) -> int:
             connection.close()
         except Exception:  # closing a connection that already failed
             pass
-    _retry_later([email for email in claimed if email.sent_at is None])
+    _retry_later([email for email in claimed if email.sent_at is None and not email.withdrawn_at])
     return sent
 
 

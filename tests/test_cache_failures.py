@@ -114,3 +114,15 @@ def test_a_hung_redis_costs_one_short_timeout_not_one_per_call(redis):
         assert cache.get(f"key-{n}") is None
         cache.set(f"key-{n}", n)
     assert time.monotonic() - started < 1
+
+
+def test_with_redis_down_members_still_sign_in_at_once(client, redis):
+    from tests.factories import PASSWORD
+
+    member = make_user(email="member@example.org")
+    redis.kill()
+    started = time.monotonic()
+    response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+    assert time.monotonic() - started < 1

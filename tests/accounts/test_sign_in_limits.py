@@ -203,3 +203,32 @@ def test_an_administrator_verifying_an_address_does_not_trust_their_own_browser(
     address.refresh_from_db()
     assert address.verified
     assert COOKIE not in admin_client.cookies
+
+
+def test_an_unverified_address_added_by_a_stranger_earns_no_trust_for_it():
+    from allauth.account.models import EmailAddress
+
+    victim = make_user()
+    stranger = make_user()
+    secret = with_totp(stranger)
+    # Any member may add an address to their own account; it stays unverified.
+    EmailAddress.objects.create(user=stranger, email=victim.email.upper(), verified=False)
+    attacker = browser(ATTACKER_IP)
+    sign_in_with_two_factor(attacker, stranger, secret)  # the stranger's browser is trusted
+    attacker.post("/accounts/logout/")
+    for _ in range(5):
+        assert not refused(sign_in(attacker, victim.email, "a-guess"))
+    assert refused(sign_in(attacker, victim.email, "another-guess"))
+
+
+def test_behind_a_proxy_each_client_has_its_own_address_limit(settings):
+    """Every request then comes from the proxy: a stranger's failures there must not
+    count against other members."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    member = make_user()
+    stranger = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=ATTACKER_IP)
+    for n in range(12):
+        sign_in(stranger, f"nobody{n}@example.org", "a-guess")
+    assert refused(sign_in(stranger, "nobody@example.org", "a-guess"))
+    member_browser = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=MEMBER_IP)
+    assert sign_in(member_browser, member.email).status_code == 302

@@ -213,3 +213,12 @@ def test_hiding_or_deleting_does_not_render_again(author, transactions_open_whil
     assert transactions_open_while_rendering == []
     comment.refresh_from_db()
     assert comment.body_html == "<p>Rendered once</p>"
+
+
+def test_an_edit_never_undoes_a_hide_made_meanwhile(author):
+    comment = make_comment(author=author, body="Before")
+    being_edited = Comment.objects.get(pk=comment.pk)  # loaded by the edit request
+    Comment.objects.get(pk=comment.pk).hide(by=None, reason="spam")  # a moderator, meanwhile
+    being_edited.edit("After")
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.body == "After"
