@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 REQUESTS = 20
 WARMUP = 3
+# The cache as deployed: Redis, with the settings' options (journalclub/settings.py).
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def temporary_database(size: int) -> tuple[str, callable]:
@@ -78,21 +80,33 @@ def run_one(size: int, requests: int) -> dict:
 
     User = get_user_model()
     clients = {"anonymous": Client(), "anonymous, uncached": Client()}
+    clients["anonymous, cold cache"] = Client()
     clients["member"] = Client()
     clients["member"].force_login(User.objects.get(username="bench0"))
-    # Members share an outline of the discussion and the cards of others' comments until
-    # it changes: this member's every request follows a change, so nothing is reused.
     clients["member, after a change"] = Client()
     clients["member, after a change"].force_login(User.objects.get(username="bench0"))
     clients["moderator"] = Client()
     clients["moderator"].force_login(User.objects.get(username="benchmod"))
+    from comments.models import Comment
+
+    # Shown on every page measured: the first conversation of question 1.
+    changing = Comment.objects.filter(question=review.questions.first(), parent=None).first()
+
+    def change() -> None:
+        changing.edit(f"{changing.body[:400]} (edited)")
+
+    def empty_cache() -> None:
+        cache.clear()
+        recent_pages.clear()
+
+    before_each_by_role = {"member, after a change": change, "anonymous, cold cache": empty_cache}
 
     pages = {
         "review, all comments": (
             review.get_absolute_url(),
             {"COMMENTS_THREADS_ON_REVIEW_PAGE": 10**9, "COMMENTS_SHOWN_PER_THREAD": 10**9},
         ),
-        "review, paginated": (review.get_absolute_url(), {}),
+        "review, default settings": (review.get_absolute_url(), {}),
         "question page": (f"/reviews/{SLUG}/questions/1/", {}),
     }
     static = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -104,7 +118,7 @@ def run_one(size: int, requests: int) -> dict:
             with override_settings(**overrides):
                 for role, client in clients.items():
                     page_cache = 0 if role == "anonymous, uncached" else settings.PAGE_CACHE_SECONDS
-                    before_each = cache.clear if role == "member, after a change" else None
+                    before_each = before_each_by_role.get(role)
                     with override_settings(PAGE_CACHE_SECONDS=page_cache):
                         row = measure(
                             client, url, requests, CaptureQueriesContext, connection, before_each
@@ -112,11 +126,14 @@ def run_one(size: int, requests: int) -> dict:
                     row.update(page=page, role=role)
                     if role == "anonymous":
                         bench_urls.FLOOR_BODY["content"] = client.get(url).content
-                        floor = measure(
-                            client, "/__floor__/", requests, CaptureQueriesContext, connection
+                        row.update(floors(client, requests, CaptureQueriesContext, connection))
+                        results.append(row)
+                        results += cached_in_redis(
+                            url, page, requests, CaptureQueriesContext, connection
                         )
-                        row["floor_ms"] = floor["median_ms"]
+                        continue
                     results.append(row)
+        posting = post_comments(review, requests, CaptureQueriesContext, connection)
     import resource
 
     return {
@@ -125,6 +142,98 @@ def run_one(size: int, requests: int) -> dict:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "vendor": connection.vendor,
         "rows": results,
+        "posting": posting,
+    }
+
+
+def floors(client, requests: int, capture, connection) -> dict:
+    """The same bytes from a view that only returns them: through the whole middleware stack
+    (what every page pays), and through Django with no middleware at all."""
+    from django.test import Client, override_settings
+
+    stack = measure(client, "/__floor__/", requests, capture, connection)
+    with override_settings(MIDDLEWARE=[]):
+        bare = measure(Client(), "/__floor__/", requests, capture, connection)
+    return {"floor_ms": stack["median_ms"], "bare_floor_ms": bare["median_ms"]}
+
+
+def cached_in_redis(url: str, page: str, requests: int, capture, connection) -> list[dict]:
+    """The anonymous page from the page cache with Redis as deployed: as a worker that
+    served it lately finds it (this process's memory first), and as one that did not."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client, override_settings
+
+    from journalclub.page_cache import recent_pages
+
+    deployed = {
+        "BACKEND": "journalclub.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "journalclub-bench",
+        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+    }
+    rows = []
+    with override_settings(CACHES={"default": deployed}):
+        cache.clear()  # its own database (REDIS_URL), emptied as each page starts
+        client = Client()
+        for role, before_each in (
+            ("anonymous, Redis as deployed", None),
+            ("anonymous, Redis, not in this worker's memory", recent_pages.clear),
+        ):
+            recent_pages.clear()
+            row = measure(client, url, requests, capture, connection, before_each)
+            assert settings.PAGE_CACHE_SECONDS > 0
+            row.update(page=page, role=role)
+            rows.append(row)
+    recent_pages.clear()
+    return rows
+
+
+def post_comments(review, requests: int, capture, connection) -> dict:
+    """A member posts a comment into a question that holds every comment of the review:
+    the cost should not grow with the question."""
+    import uuid
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+
+    from comments.models import Comment
+
+    question = review.questions.first()
+    Comment.objects.filter(review=review).update(question=question)
+    in_question = Comment.objects.filter(question=question).count()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench1"))
+    url = f"/reviews/{review.slug}/comments/"
+
+    def post() -> None:
+        data = {
+            "question": question.pk,
+            "submission_key": str(uuid.uuid4()),
+            "body": f"A new point on implementation {uuid.uuid4().hex[:8]}: "
+            + "brokers build trust with partners over years, not months. " * 6,
+        }
+        response = client.post(url, data)
+        assert response.status_code == 302, response.status_code
+
+    wall, cpu = [], []
+    with override_settings(COMMENTS_PER_MINUTE=10**6):
+        for _ in range(WARMUP):
+            post()
+        with capture(connection) as queries:
+            post()
+        for _ in range(requests):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            post()
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    wall.sort()
+    return {
+        "in_question": in_question,
+        "median_ms": round(statistics.median(wall), 2),
+        "p95_ms": round(wall[max(0, int(len(wall) * 0.95) - 1)], 2),
+        "cpu_median_ms": round(statistics.median(cpu), 2),
+        "queries": len(queries.captured_queries),
     }
 
 
@@ -137,15 +246,17 @@ def measure(client, url: str, requests: int, capture, connection, before_each=No
     before_each()
     with capture(connection) as queries:
         response = client.get(url)
-    timings = []
+    timings, cpu = [], []
     for _ in range(requests):
         before_each()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     timings.sort()
     return {
         "median_ms": round(statistics.median(timings), 2),
+        "cpu_median_ms": round(statistics.median(cpu), 2),
         "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
         "queries": len(queries.captured_queries),
         "bytes": len(response.content),
@@ -170,23 +281,57 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}"
 
 
+CACHED_ROLES = {
+    "anonymous": "local memory",
+    "anonymous, Redis as deployed": "Redis as deployed (this worker's memory first)",
+    "anonymous, Redis, not in this worker's memory": "Redis, not in this worker's memory",
+}
+
+
 def table(result: dict) -> str:
     lines = [
         f"### N = {result['size']:,} comments ({result['vendor']})",
         "",
         f"Seeded in {result['seeded_s']} s; peak memory of the process {result['peak_rss_mb']} MB.",
         "",
-        "| page | role | median ms | p95 ms | queries | bytes | floor ms | ratio |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | role | median ms | p95 ms | median CPU ms | queries | bytes |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
+    floor_lines = [
+        "",
+        "The cached pages against the floors: the same bytes from a view that only returns "
+        "them, through the whole middleware stack and through Django with no middleware.",
+        "",
+        "| page | cached page served from | median ms | stack floor ms | ratio | "
+        "bare floor ms | ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    floors = {}
     for row in result["rows"]:
-        floor = row.get("floor_ms")
-        ratio = f"{row['median_ms'] / floor:.1f}×" if floor else ""
         lines.append(
             f"| {row['page']} | {row['role']} | {row['median_ms']} | {row['p95_ms']} | "
-            f"{row['queries']} | {row['bytes']:,} | {floor or ''} | {ratio} |"
+            f"{row['cpu_median_ms']} | {row['queries']} | {row['bytes']:,} |"
         )
-    return "\n".join(lines)
+        if "floor_ms" in row:
+            floors[row["page"]] = (row["floor_ms"], row["bare_floor_ms"])
+        if row["page"] in floors and row["role"] in CACHED_ROLES:
+            stack, bare = floors[row["page"]]
+            source = CACHED_ROLES[row["role"]]
+            floor_lines.append(
+                f"| {row['page']} | {source} | {row['median_ms']} | {stack} | "
+                f"{row['median_ms'] / stack:.1f}× | {bare} | {row['median_ms'] / bare:.1f}× |"
+            )
+    posting = result.get("posting")
+    post_lines = []
+    if posting:
+        post_lines = [
+            "",
+            f"Posting a comment (a member, top-level) into a question of "
+            f"{posting['in_question']:,} comments: median {posting['median_ms']} ms, "
+            f"p95 {posting['p95_ms']} ms, median CPU {posting['cpu_median_ms']} ms, "
+            f"{posting['queries']} queries, the redirect included.",
+        ]
+    return "\n".join(lines + floor_lines + post_lines)
 
 
 def per_comment_cost(results: list[dict]) -> str:
@@ -202,6 +347,26 @@ def per_comment_cost(results: list[dict]) -> str:
     for role in ("anonymous, uncached", "member", "member, after a change", "moderator"):
         cost = (median_of(by_size[1000], role) - median_of(by_size[100], role)) / 900
         lines.append(f"- {role}: {cost:.3f} ms")
+    return "\n".join(lines)
+
+
+def posting_cost(results: list[dict]) -> str:
+    rows = [r["posting"] for r in results if r.get("posting")]
+    if not rows:
+        return ""
+    lines = [
+        "",
+        "Posting a comment, by the size of its question (one question holds the review's "
+        "every comment):",
+        "",
+        "| comments in the question | median ms | p95 ms | median CPU ms | queries |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['in_question']:,} | {row['median_ms']} | {row['p95_ms']} | "
+            f"{row['cpu_median_ms']} | {row['queries']} |"
+        )
     return "\n".join(lines)
 
 
@@ -246,8 +411,13 @@ def main() -> None:
         results.append(result)
         print(table(result) + "\n", flush=True)
 
-    report = "\n\n".join(table(r) for r in results) + "\n" + per_comment_cost(results)
-    print(per_comment_cost(results))
+    report = (
+        "\n\n".join(table(r) for r in results)
+        + "\n"
+        + per_comment_cost(results)
+        + posting_cost(results)
+    )
+    print(per_comment_cost(results) + posting_cost(results))
     if not args.no_write:
         write_report(report, args)
 
@@ -265,10 +435,14 @@ def write_report(report: str, args) -> None:
         f"{' with DATABASE_URL=' + os.environ['DATABASE_URL'] if on_postgres else ''}.\n"
         f"Median and p95 of {args.requests} requests after {WARMUP} warm-up requests, through "
         'Django\'s test client (whole middleware stack, no network). "anonymous" is served '
-        'from the page cache; "anonymous, uncached" has it off. A "member" reuses the '
-        "discussion's outline and the cards of others' comments, as members do until the "
-        'discussion changes; a "member, after a change" finds the cache empty before every '
-        "request. The floor is the same bytes from a view that only returns them.\n\n"
+        'from the page cache; "anonymous, uncached" has the page cache off; "anonymous, cold '
+        'cache" finds the whole cache empty before every request, as after a restart of the '
+        'cache. "member" and "moderator" read the page again and again; a "member, after a '
+        'change" reads it after a comment on it was edited. The floors are the same bytes '
+        "from a view that only returns them; the Redis rows use the settings' Redis cache "
+        f"({REDIS_URL}). Posting: a member posts a top-level comment into one question that "
+        "holds all the review's comments, redirect included; CPU is this process's (SQLite "
+        "runs in it).\n\n"
         f"{report}\n{end}"
     )
     marker_start = start.replace("bench:", f"bench-{database.lower()}:")

@@ -112,7 +112,12 @@ def seed(n_comments: int, *, seed_value: int = 1) -> Review:
             if parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
                 parent = rows[parent.parent_id - 1] if parent.parent_id else parent
             depth = parent.depth + 1 if parent.depth + 1 < settings.COMMENTS_MAX_DEPTH else 0
-            fields.update(question_id=parent.question_id, parent_id=parent.pk, depth=depth)
+            fields.update(
+                question_id=parent.question_id,
+                parent_id=parent.pk,
+                root_id=parent.root_id or parent.pk,
+                depth=depth,
+            )
         else:
             fields.update(question=rng.choice(questions), depth=0)
         if rng.random() < 0.01:

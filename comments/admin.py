@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from journalclub.inputs import validate_single_line
 
-from .models import FLAG_REASONS, Comment, CommentRevision, Flag, ModerationAction
+from .models import ANONYMOUS, FLAG_REASONS, Comment, CommentRevision, Flag, ModerationAction
 
 
 class ModerationActionForm(ActionForm):
@@ -58,13 +58,13 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="state")
     def state(self, comment: Comment) -> str:
+        if comment.is_visible_to(ANONYMOUS):
+            return "edited" if comment.edited_at else "visible"
         if comment.is_deleted:
             return "deleted by author"
         if comment.is_hidden:
             return f"hidden: {comment.get_hidden_reason_display()}"
-        if not comment.approved:
-            return "awaiting approval"
-        return "edited" if comment.edited_at else "visible"
+        return "awaiting approval"
 
     @admin.action(description="Hide the selected comments", permissions=["hide"])
     def hide_comments(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -1,10 +1,10 @@
 """A review's discussion as a file, for editors and moderators: Markdown, CSV or JSON.
 
-Every format holds what an anonymous reader of the review page sees (`build_threads` with
-the ANONYMOUS viewer), in the page's thread order: hidden comments and deleted comments that
-still have replies become placeholders without author or text, deleted comments without
-replies and comments awaiting approval are left out. Comment text is exported as its author
-wrote it, in Markdown.
+Every format holds what an anonymous reader of the review page sees (the outline of the
+ANONYMOUS viewer, comments/threads.py), in the page's thread order: hidden comments and
+deleted comments that still have replies become placeholders without author or text,
+deleted comments without replies and comments awaiting approval are left out. Comment text
+is exported as its author wrote it, in Markdown.
 
 The CSV and JSON share one row per comment (FIELDS). The JSON is flat:
 `{"review": {"title", "slug"}, "questions": [{"number", "text"}], "comments": [row, ...]}`,
@@ -25,8 +25,17 @@ from django.utils.http import content_disposition_header
 from accounts.roles import needs_two_factor
 from posts.models import Question, Review
 
-from .models import Comment, is_moderator
-from .threads import ANONYMOUS, DELETED, HIDDEN, REMOVED, TEXT, WITHHELD, build_threads
+from .models import (
+    ANONYMOUS,
+    DELETED,
+    HIDDEN,
+    REMOVED,
+    TEXT,
+    WITHHELD,
+    Comment,
+    is_moderator,
+)
+from .threads import Outline, conversations
 
 FIELDS = (
     "id",
@@ -59,7 +68,7 @@ def can_export(user) -> bool:
     return user.has_perm("posts.change_review") or is_moderator(user)
 
 
-def _walk(nodes: list[Comment], level: int = 0) -> Iterator[tuple[Comment, int]]:
+def _walk(nodes: list[Outline], level: int = 0) -> Iterator[tuple[Outline, int]]:
     for node in nodes:
         yield node, level
         yield from _walk(node.children, level + 1)
@@ -69,29 +78,32 @@ def _timestamp(moment: datetime | None) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
-def _row(comment: Comment, number: int, level: int) -> Row:
-    shown = comment.display == TEXT
+def _row(node: Outline, comment: Comment, number: int, level: int) -> Row:
+    shown = node.display == TEXT
+    author = comment.author
     return {
         "id": comment.pk,
         "question_number": number,
         "parent_id": comment.parent_id,
         "depth": level,
-        "author": comment.author_name if shown else "",
-        "affiliation": comment.author_affiliation if shown else "",
+        "author": (author.public_name if author else "Deleted member") if shown else "",
+        "affiliation": author.affiliation if shown and author else "",
         "created": _timestamp(comment.created_at),
         "edited": _timestamp(comment.edited_at) if shown else "",
-        "text": comment.body if shown else PLACEHOLDERS[comment.display],
+        "text": comment.body if shown else PLACEHOLDERS[node.display],
     }
 
 
 def _questions_and_rows(review: Review) -> tuple[list[Question], list[Row]]:
     questions = list(review.questions.all())
     comments = Comment.objects.filter(review=review)
-    roots = build_threads(comments, ANONYMOUS, discussion_open=False)
+    by_question = conversations(comments.outline(ANONYMOUS))
+    loaded = comments.select_related("author").in_bulk()
     rows = [
-        _row(comment, number, level)
+        _row(node, loaded[node.pk], number, level)
         for number, question in enumerate(questions, start=1)
-        for comment, level in _walk(roots.get(question.pk, []))
+        for node, level in _walk(by_question.get(question.pk, []))
+        if node.pk in loaded
     ]
     return questions, rows
 

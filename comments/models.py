@@ -1,12 +1,22 @@
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 from allauth.account.utils import has_verified_email
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,22 +27,11 @@ from posts.models import Question, Review
 logger = logging.getLogger("journalclub.moderation")
 
 
-def visible_comment_q(prefix: str = "") -> Q:
-    """The rule for a comment everyone may read, usable through a relation (`prefix`)."""
-    return Q(
-        **{
-            f"{prefix}deleted_at__isnull": True,
-            f"{prefix}hidden_at__isnull": True,
-            f"{prefix}approved": True,
-        }
-    )
-
-
 def with_comment_counts(reviews: QuerySet) -> QuerySet:
     """`reviews`, each with `comment_count`: its comments everyone may read."""
     # Meta.ordering does not apply to aggregating queries: restate it.
     return reviews.annotate(
-        comment_count=models.Count("comments", filter=visible_comment_q("comments__"))
+        comment_count=models.Count("comments", filter=visibility(ANONYMOUS, "comments__"))
     ).order_by(*Review._meta.ordering)
 
 
@@ -42,7 +41,7 @@ def active_discussions(reviews: QuerySet) -> QuerySet:
         reviews.published()
         .annotate(
             last_comment_at=models.Max(
-                "comments__created_at", filter=visible_comment_q("comments__")
+                "comments__created_at", filter=visibility(ANONYMOUS, "comments__")
             )
         )
         .filter(last_comment_at__isnull=False)
@@ -67,7 +66,10 @@ def participation_refusal(user) -> str | None:
             else "until further notice"
         )
         return f"Your account is suspended {until}: {user.suspension_reason}"
-    if not has_verified_email(user):
+    # Asked several times a request (the access helper, then the viewer): look it up once.
+    if not hasattr(user, "_has_verified_email"):
+        user._has_verified_email = has_verified_email(user)
+    if not user._has_verified_email:
         return "Verify your email address before you join the discussion."
     return None
 
@@ -86,6 +88,115 @@ def is_moderator(user) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads a discussion, as far as the rules below care."""
+
+    user_id: int | None = None
+    moderator: bool = False
+    refusal: str | None = "Sign in to join the discussion."
+
+    @classmethod
+    def of(cls, user) -> "Viewer":
+        if not user.is_authenticated:
+            return cls()
+        return cls(
+            user_id=user.pk, moderator=is_moderator(user), refusal=participation_refusal(user)
+        )
+
+    @property
+    def participant(self) -> bool:
+        """May post, reply, edit and flag."""
+        return self.refusal is None
+
+
+ANONYMOUS = Viewer()
+
+
+def visibility(viewer: Viewer, prefix: str = "") -> Q:
+    """The rule: the comments whose text `viewer` may read. Everyone reads a comment that is
+    not deleted, hidden or awaiting approval; its author and the moderators read it also
+    while it is hidden or waits; nobody reads a deleted one. Every page, count, feed,
+    search, export and email asks it: in SQL through `CommentQuerySet.visible_to` (or
+    through a relation, with `prefix` "comments__"), in memory through
+    `Comment.is_visible_to`, which evaluates this same Q (`holds`)."""
+
+    def where(**lookups) -> Q:
+        return Q(**{prefix + lookup: value for lookup, value in lookups.items()})
+
+    readable = where(deleted_at__isnull=True)
+    if viewer.moderator:
+        return readable
+    everyone = readable & where(hidden_at__isnull=True, approved=True)
+    if viewer.user_id is None:
+        return everyone
+    return everyone | (readable & where(author_id=viewer.user_id))
+
+
+# What a reader sees of a comment (`display_cases`):
+TEXT = "text"  # its text
+HIDDEN = "hidden"  # "Hidden by a moderator", in place, replies kept
+DELETED = "deleted"  # "Deleted", only while replies below it are shown
+WITHHELD = "withheld"  # awaiting approval: to everyone else, like DELETED
+REMOVED = "removed"  # its author deleted their account and its text went with it
+HOLDS_PLACE = (TEXT, HIDDEN, REMOVED)  # shown even without replies
+
+
+def display_cases(viewer: Viewer) -> list[tuple[str, Q]]:
+    """What `viewer` sees of a comment: the first case that holds, else WITHHELD. Asked in
+    SQL by `CommentQuerySet.outline`, in memory by `Comment.display_for`."""
+    return [
+        (REMOVED, Q(author_id=None, body="")),
+        (TEXT, visibility(viewer)),
+        (DELETED, Q(deleted_at__isnull=False)),
+        (HIDDEN, Q(hidden_at__isnull=False)),
+    ]
+
+
+def holds(rule: Q, comment) -> bool:
+    """`rule` evaluated on a comment in memory: the rules above use exact and isnull
+    lookups on its own fields, and nothing else is allowed in them."""
+    outcomes = (
+        holds(child, comment) if isinstance(child, Q) else _matches(comment, *child)
+        for child in rule.children
+    )
+    return (all(outcomes) if rule.connector == Q.AND else any(outcomes)) != rule.negated
+
+
+def _matches(comment, lookup: str, wanted) -> bool:
+    field, _, kind = lookup.partition("__")
+    value = getattr(comment, field)
+    if kind == "isnull":
+        return (value is None) == wanted
+    if kind in ("", "exact"):
+        return value == wanted
+    raise ValueError(f"A rule evaluated in memory cannot use the lookup {lookup!r}.")
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What a viewer may do with a comment (`Comment.actions_for`): the links and buttons
+    of its card, and what the views allow."""
+
+    reply: bool = False
+    edit: bool = False
+    delete: bool = False
+    flag: bool = False
+    hide: bool = False
+    unhide: bool = False
+    approve: bool = False
+    see_member: bool = False
+
+    @property
+    def members(self) -> bool:
+        return self.reply or self.edit or self.delete or self.flag
+
+    @property
+    def forms(self) -> bool:
+        """Forms on the card, which carry the reader's CSRF token."""
+        return self.unhide or self.approve
+
+
 class HideReason(models.TextChoices):
     SPAM = "spam", "Spam"
     OFF_TOPIC = "off_topic", "Off-topic"
@@ -98,34 +209,59 @@ class HideReason(models.TextChoices):
 FLAG_REASONS = [choice for choice in HideReason.choices if choice[0] != HideReason.FLAGGED]
 
 
-@cache
-def _author_fields_not_on_cards() -> list[str]:
-    """A card names its author: the rest of a member's row is not worth loading."""
-    shown = {"id", "username", "first_name", "last_name", "display_name", "affiliation"}
-    user_model = get_user_model()
-    return [
-        f"author__{field.name}"
-        for field in user_model._meta.concrete_fields
-        if field.name not in shown
-    ]
-
-
 class CommentQuerySet(models.QuerySet):
-    def visible(self) -> "CommentQuerySet":
-        return self.filter(visible_comment_q())
+    def visible_to(self, viewer: Viewer) -> "CommentQuerySet":
+        """The comments whose text `viewer` may read (`visibility`)."""
+        return self.filter(visibility(viewer))
 
-    def for_threads(self, *, moderator: bool = False) -> "CommentQuerySet":
-        """Everything a thread may show, in the order the tree is built from: deleted and
-        hidden comments stay in so that their replies keep their place. What each reader
-        may see of them is decided by `threads.build_threads`."""
-        comments = (
-            self.select_related("author")
-            .defer(*_author_fields_not_on_cards())
-            .order_by("created_at", "id")
+    def visible(self) -> "CommentQuerySet":
+        """The comments everyone may read."""
+        return self.visible_to(ANONYMOUS)
+
+    def outline(self, viewer: Viewer) -> list[tuple]:
+        """Each comment's place and what `viewer` sees of it, oldest first, without its
+        text: the rows `threads.Outline` is built from. The last fields name the version
+        of the comment its card shows."""
+        public = ExpressionWrapper(visibility(ANONYMOUS), output_field=models.BooleanField())
+        return list(
+            self.order_by("created_at", "id")
+            .annotate(shown=_shown(viewer), public=public)
+            .values_list(
+                "pk", "parent_id", "question_id", "author_id", "shown", "public",
+                "edited_at", "hidden_at", "approved", "deleted_at", "created_at",
+            )
+        )  # fmt: skip
+
+    def conversations_before(
+        self, first_id: int, question_id: int, viewer: Viewer
+    ) -> "CommentQuerySet":
+        """The conversations of a question that `viewer` sees before the one comment
+        `first_id` starts: a conversation shows while any of its comments holds a place."""
+        started = Comment.objects.filter(pk=first_id).values("created_at")[:1]
+        replies_in_place = (
+            Comment.objects.filter(root=OuterRef("pk"))
+            .alias(shown=_shown(viewer))
+            .filter(shown__in=HOLDS_PLACE)
         )
-        if moderator:
-            comments = comments.select_related("hidden_by")
-        return comments
+        return (
+            self.filter(question_id=question_id, parent=None)
+            .filter(
+                Q(created_at__lt=Subquery(started))
+                | Q(created_at=Subquery(started), pk__lt=first_id)
+            )
+            .alias(shown=_shown(viewer))
+            .filter(Q(shown__in=HOLDS_PLACE) | Exists(replies_in_place))
+        )
+
+
+def _shown(viewer: Viewer) -> Case:
+    cases = [When(case, then=Value(name)) for name, case in display_cases(viewer)]
+    return Case(*cases, default=Value(WITHHELD))
+
+
+def edit_deadline(created_at: datetime) -> datetime:
+    """Until when its author may edit a comment posted at `created_at`."""
+    return created_at + timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
 
 
 def writes_in_last_minute(member) -> int:
@@ -142,6 +278,15 @@ class Comment(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The first comment of its conversation; empty on that first comment.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
@@ -181,12 +326,17 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
-    # What the current reader sees of it; `threads.build_threads` sets it per reader.
-    display = "text"
-
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["review", "created_at"])]
+        indexes = [
+            models.Index(fields=["review", "created_at"]),
+            # Where a conversation comes on its question's pages (`conversations_before`).
+            models.Index(
+                fields=["question", "created_at"],
+                condition=Q(parent=None),
+                name="comment_conversations",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "submission_key"],
@@ -206,6 +356,8 @@ class Comment(models.Model):
     def save(self, *args, **kwargs) -> None:
         if getattr(self, "_rendered_body", None) != self.body:
             self.render()
+        if self.parent_id is not None and self.root_id is None:
+            self.root_id = self.parent.root_id or self.parent_id
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -242,11 +394,36 @@ class Comment(models.Model):
 
     @property
     def is_publicly_visible(self) -> bool:
-        return not self.is_deleted and not self.is_hidden and self.approved
+        return self.is_visible_to(ANONYMOUS)
+
+    def is_visible_to(self, viewer: Viewer) -> bool:
+        """May `viewer` read its text? The rule (`visibility`), asked in memory."""
+        return holds(visibility(viewer), self)
+
+    def display_for(self, viewer: Viewer) -> str:
+        """What `viewer` sees of it: TEXT, or the placeholder that stands in its place."""
+        return next((name for name, case in display_cases(viewer) if holds(case, self)), WITHHELD)
+
+    def actions_for(self, viewer: Viewer) -> Actions:
+        """What `viewer` may do with it. Reads `self.review` for whether the discussion is open."""
+        shown = self.display_for(viewer) == TEXT
+        own = viewer.user_id is not None and viewer.user_id == self.author_id
+        takes_part = viewer.participant and self.review.discussion_open
+        moderates = viewer.moderator
+        return Actions(
+            reply=takes_part and shown and not self.is_hidden and self.approved,
+            edit=takes_part and own and shown and self.is_editable_by_author(timezone.now()),
+            delete=own and not self.is_deleted,
+            flag=viewer.participant and shown and not own and not self.is_hidden,
+            hide=moderates and not self.is_hidden and not self.is_deleted,
+            unhide=moderates and self.is_hidden,
+            approve=moderates and not self.approved and not self.is_deleted and not self.is_hidden,
+            see_member=moderates and self.author_id is not None,
+        )
 
     @property
-    def edit_deadline(self):
-        return self.created_at + timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+    def edit_deadline(self) -> datetime:
+        return edit_deadline(self.created_at)
 
     def is_editable_by(self, user) -> bool:
         return (

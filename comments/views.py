@@ -12,7 +12,6 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
@@ -20,9 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import needs_two_factor
 from journalclub.inputs import whole_number
-from journalclub.page_cache import question_scope, versioned_key
 from posts.models import Question, Review
 
+from . import discussion
+from .discussion import location as comment_location
 from .export import FORMATS as EXPORT_FORMATS
 from .export import can_export, export_response
 from .forms import (
@@ -33,7 +33,14 @@ from .forms import (
     QueueFilterForm,
     SuspendForm,
 )
-from .models import Comment, Flag, ModerationAction, QuestionFollow, participation_refusal
+from .models import (
+    Comment,
+    Flag,
+    ModerationAction,
+    QuestionFollow,
+    Viewer,
+    participation_refusal,
+)
 from .moderation import (
     FlagRefused,
     flag_comment,
@@ -43,22 +50,6 @@ from .moderation import (
 )
 from .moderation import delete_account as delete_member
 from .notifications import notify_about_new_comment, unsubscribe_target
-from .threads import (
-    Outline,
-    QuestionSummary,
-    Viewer,
-    count_visible,
-    fill,
-    fill_shared,
-    flatten,
-    followed_question_ids,
-    outline,
-    position_in_thread,
-    prepare,
-    shared_summary,
-    summarise_question,
-    thread_index,
-)
 
 logger = logging.getLogger("journalclub.comments")
 
@@ -129,31 +120,6 @@ def _site_url(request: HttpRequest) -> str:
 # Reading
 
 
-def comment_location(comment: Comment, viewer: Viewer) -> str | None:
-    """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
-    shows it to them."""
-    question = comment.question
-    comments = Comment.objects.filter(question=question)
-    roots = outline(comments, viewer, cache_key=_rows_key(question)).get(question.pk, [])
-    index = thread_index(roots, comment.pk)
-    if index is None:
-        return None
-    if position_in_thread(roots[index], comment.pk) >= settings.COMMENTS_SHOWN_PER_THREAD:
-        url = reverse("comments:conversation", kwargs={"pk": roots[index].pk})
-    elif index < settings.COMMENTS_THREADS_ON_REVIEW_PAGE:
-        url = comment.review.get_absolute_url()
-    else:
-        page = index // settings.COMMENTS_THREADS_PER_PAGE + 1
-        url = f"{question.get_absolute_url()}?page={page}"
-    return f"{url}#{comment.anchor}"
-
-
-def _rows_key(question: Question) -> str:
-    """Where the outline of a question's discussion is cached (`threads.outline`)."""
-    scope = question_scope({"slug": question.review.slug, "number": question.number})
-    return versioned_key(f"outline:question:{question.pk}", scope)
-
-
 def render_question_page(
     request: HttpRequest,
     question: Question,
@@ -165,61 +131,27 @@ def render_question_page(
     """A question's conversations page by page, long ones folded; or, given the id of a
     conversation's first comment, that conversation in full."""
     viewer = Viewer.of(request.user)
-    comments = Comment.objects.filter(question=question)
-    scope = question_scope({"slug": question.review.slug, "number": question.number})
-    rows_key = None if viewer.moderator else _rows_key(question)  # moderators read live
-    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    page = None
     if conversation is None:
-        requested = request.GET.get("page", "")
-        number = min(whole_number(requested) or 1, 10**6)
-
-        def summarise(roots: dict[int, list[Outline]]) -> tuple[int, QuestionSummary]:
-            question_roots = roots.get(question.pk, [])
-            page_number = Paginator(question_roots, per_page).get_page(number).number
-            summary = summarise_question(
-                question_roots,
-                first=(page_number - 1) * per_page,
-                limit=per_page,
-                shown_per_thread=settings.COMMENTS_SHOWN_PER_THREAD,
-            )
-            return page_number, summary
-
-        summary_key = rows_key and versioned_key(
-            f"summary:question:{question.pk}:{number}:{per_page}:"
-            f"{settings.COMMENTS_SHOWN_PER_THREAD}",
-            scope,
-        )
-        page_number, summary = shared_summary(
-            comments, viewer, summarise, rows_key=rows_key, summary_key=summary_key
-        )
-        page = Paginator(range(summary.thread_total), per_page).get_page(page_number)
-        question.comment_count = summary.comment_count
-        threads = fill_shared(
-            summary.shown,
-            comments,
-            viewer,
-            discussion_open=question.review.discussion_open,
-            cards_key=summary_key,
+        requested = min(whole_number(request.GET.get("page", "")) or 1, 10**6)
+        shown, page = discussion.question_page(
+            question, question.number, viewer, request, requested
         )
     else:
-        page = None
-        roots = outline(comments, viewer, cache_key=rows_key).get(question.pk, [])
-        question.comment_count = count_visible(roots)
-        shown = [root for root in roots if root.pk == conversation]
-        if not shown:
+        shown = discussion.conversation(question, question.number, conversation, viewer, request)
+        if shown is None:
             raise Http404("This conversation is not shown.")
-        threads = fill(shown, comments, viewer, discussion_open=question.review.discussion_open)
     context = {
         "review": question.review,
         "question": question,
         "conversation": conversation,
         "page_obj": page,
-        "threads": flatten(threads),
+        "discussion": shown,
         "form": form or CommentForm(),
         "can_comment": viewer.participant,
         "refusal": viewer.refusal,
         "moderator": viewer.moderator,
-        "followed": followed_question_ids(viewer, question.review),
+        "followed": discussion.followed_question_ids(viewer, question.review),
     }
     return render(request, "comments/question_detail.html", context, status=status)
 
@@ -385,7 +317,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 def flag(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_visible_comment(pk)
     _require_participation(request)
-    if comment.author_id == request.user.pk:
+    if not comment.actions_for(Viewer.of(request.user)).flag:  # visible, so: their own
         raise PermissionDenied("You can't flag your own comment.")
     form = FlagForm(request.POST or None, flagger=request.user)
     if request.method == "POST" and form.is_valid():
@@ -505,7 +437,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("review", "parent"), pk=pk)
     if comment.is_hidden:
         messages.error(request, "This comment is hidden: unhide it before approving it.")
-    elif not comment.approved and not comment.is_deleted:
+    elif comment.actions_for(Viewer.of(request.user)).approve:
         with transaction.atomic():
             comment.approve(by=request.user)
             notify_about_new_comment.enqueue(comment.pk, _site_url(request))
@@ -549,6 +481,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         Comment.objects.filter(pk__in=Flag.objects.open().values("comment"))
         .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
         .select_related(*context_related)
+        .prefetch_related("revisions")
         .prefetch_related(
             Prefetch(
                 "flags",
@@ -559,7 +492,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         .order_by("-open_flags", "created_at")
     )
     filters = QueueFilterForm(request.GET or None)
-    recent = Comment.objects.select_related(*context_related).order_by("-created_at", "-id")
+    recent = (
+        Comment.objects.select_related(*context_related)
+        .prefetch_related("revisions")
+        .order_by("-created_at", "-id")
+    )
     if filters.is_valid():
         if filters.cleaned_data["review"]:
             recent = recent.filter(review=filters.cleaned_data["review"])
@@ -577,14 +514,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     pending = (
         Comment.objects.filter(approved=False, deleted_at__isnull=True)
         .select_related(*context_related)
+        .prefetch_related("revisions")
         .order_by("created_at")[:per_page]
     )
     recently_hidden = (
         Comment.objects.filter(hidden_at__isnull=False)
         .select_related(*context_related)
+        .prefetch_related("revisions")
         .order_by("-hidden_at")[:10]
     )
-    viewer = Viewer.of(request.user)
     context = {
         "flagged": flagged_page,
         "pending": pending,
@@ -593,10 +531,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filter_query": _query_without_page(request),
     }
-    for key in ("flagged", "recent"):
-        context[key].object_list = prepare(context[key], viewer, discussion_open=False)
-    for key in ("pending", "recently_hidden"):
-        context[key] = prepare(context[key], viewer, discussion_open=False)
     return render(request, "comments/queue.html", context)
 
 

@@ -11,17 +11,26 @@ request render afresh:
 
 The versions live in the database (`ContentVersion`) and are renewed in the transaction
 of the change, so no cache failure, restart or partition can pair an old page with new
-versions, and several processes agree on them without any shared cache. Members and
-moderators always get live pages. The cache is Django's default cache: local memory, or
-Redis when REDIS_URL is set, so several app servers share the pages; either may lose its
-pages at any time (journalclub/cache.py answers as an empty cache while Redis is down).
+versions, and several processes agree on them without any shared cache; a request reads
+them once. Members and moderators get live pages, made of comment cards and
+conversations this module keeps too (`cached_fragments`). Every key also carries the
+build version: a digest of the code, templates and static files and of the settings that
+shape a page, so that nothing rendered by another deploy, or under other settings, is
+ever served.
+
+This module owns every key, version and lifetime of the site's cache: Django's default
+cache, local memory or Redis when REDIS_URL is set, so several app servers share it;
+either may lose its contents at any time (journalclub/cache.py answers as an empty cache
+while Redis is down).
 """
 
 import hashlib
+import importlib.metadata
+import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
 from functools import wraps
 
@@ -30,7 +39,8 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished, request_started, setting_changed
+from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -43,6 +53,59 @@ from journalclub.models import ContentVersion
 SITE = "site"
 DISCUSSIONS = "discussions"
 RENDER_LOCK_SECONDS = 2
+# A fragment's key names every version of what it shows, so it is never stale: it is kept
+# until the cache needs the room.
+FRAGMENT_SECONDS = 7 * 24 * 60 * 60
+# What shapes a page besides the content: these settings, and the project's files.
+PAGE_SETTINGS = (
+    "SITE_NAME", "TIME_ZONE", "LANGUAGE_CODE", "USE_I18N", "USE_TZ", "STATIC_URL", "STORAGES",
+    "DEBUG", "MFA_REQUIRED_FOR_STAFF", "ACCOUNT_DELETION_KEEPS_TEXT",
+)  # fmt: skip
+PAGE_SETTINGS_PREFIXES = ("COMMENTS_", "REVIEWS_", "MODERATION_", "PAGE_CACHE_")
+SOURCE_SUFFIXES = (".py", ".html", ".txt", ".css", ".js", ".svg", ".toml")
+NOT_SOURCES = {"staticfiles", "tests", "bench", "docs", "scripts", "media", "__pycache__"}
+
+
+def _files_digest() -> str:
+    """The project's code, templates and static files, and the installed packages."""
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(settings.BASE_DIR):
+        subfolders[:] = sorted(
+            name for name in subfolders if name not in NOT_SOURCES and not name.startswith(".")
+        )
+        for name in sorted(files):
+            if name.endswith(SOURCE_SUFFIXES):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, settings.BASE_DIR).encode())
+                with open(path, "rb") as source:
+                    digest.update(source.read())
+    packages = sorted(f"{d.name}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update(";".join(packages).encode())
+    return digest.hexdigest()
+
+
+_files = _files_digest()  # once per process: a deploy starts new processes
+_build: dict[str, str] = {}
+
+
+def build_version() -> str:
+    """The files' digest with the settings that shape a page, in every key."""
+    if "version" not in _build:
+        names = sorted(
+            name
+            for name in dir(settings)
+            if name in PAGE_SETTINGS or name.startswith(PAGE_SETTINGS_PREFIXES)
+        )
+        shaping = ";".join(f"{name}={getattr(settings, name)!r}" for name in names)
+        _build["version"] = hashlib.sha256(f"{_files}:{shaping}".encode()).hexdigest()[:16]
+    return _build["version"]
+
+
+def _settings_changed(**kwargs) -> None:
+    _build.clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="page_cache:settings")
 
 
 class RecentPages:
@@ -110,7 +173,15 @@ def content_versions(*names: str) -> tuple[int, ...]:
     known = getattr(_this_request, "versions", None)
     wanted = [name for name in names if known is None or name not in known]
     if wanted:
-        found = dict(ContentVersion.objects.filter(name__in=wanted).values_list("name", "version"))
+        # Plain SQL: asked on every request, cached pages included, where the ORM's
+        # building of the query would cost more than running it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT name, version FROM {ContentVersion._meta.db_table} "
+                f"WHERE name IN ({', '.join(['%s'] * len(wanted))})",
+                wanted,
+            )
+            found = dict(cursor.fetchall())
         fresh = {name: found.get(name, 0) for name in wanted}
         if known is None:
             known = fresh
@@ -135,11 +206,29 @@ def bump(*names: str) -> None:
         _this_request.versions = {}
 
 
-def versioned_key(name: str, scope: str) -> str:
-    """A cache key for something derived from the content of `scope` (see the module's
-    docstring), renewed exactly when the pages of that scope are."""
-    site, scoped = content_versions(SITE, scope)
-    return f"{name}:{site}.{scoped}"
+def cached_fragments[K: Hashable](
+    kind: str, versions: dict[K, tuple], render: Callable[[list[K]], dict[K, tuple[str, bool]]]
+) -> dict[K, tuple[str, bool]]:
+    """Rendered fragments of a page (comments' cards, conversations), by `K`, each with
+    whether it may be kept. `versions[k]` names everything the fragment of `k` shows but
+    the site's content: its comments' versions, the kind of reader (and the reader, for
+    their own comments). `render` renders those not found, telling which may be kept: not
+    those that carry the reader's CSRF token."""
+    (site,) = content_versions(SITE)
+    prefix = f"{kind}:{build_version()}:{site}:"
+    keys = {
+        k: prefix + hashlib.blake2b(repr(version).encode(), digest_size=12).hexdigest()
+        for k, version in versions.items()
+    }
+    found = cache.get_many(keys.values())
+    fragments = {k: (found[key], True) for k, key in keys.items() if key in found}
+    missing = [k for k in keys if k not in fragments]
+    if missing:
+        rendered = render(missing)
+        shared = {keys[k]: html for k, (html, shareable) in rendered.items() if shareable}
+        cache.set_many(shared, timeout=FRAGMENT_SECONDS)
+        fragments.update(rendered)
+    return fragments
 
 
 def bump_content_version(**kwargs) -> None:
@@ -176,7 +265,7 @@ def _page_key(request: HttpRequest, scope: str) -> tuple[str, str]:
     """The page's path digest, and its cache key at the current content versions."""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     site, discussion = content_versions(SITE, scope)
-    return path, f"pages:{site}.{discussion}:{path}"
+    return path, f"pages:{build_version()}:{site}.{discussion}:{path}"
 
 
 def _cached_page(path: str, key: str) -> tuple[bytes, str] | None:
@@ -216,12 +305,16 @@ class CachedPageMiddleware:
             except Resolver404:
                 return self.get_response(request)
             scope = getattr(match.func, "page_cache_scope", None)
-            cached = _cached_page(*_page_key(request, scope(match.kwargs))) if scope else None
+            if scope is None:
+                return self.get_response(request)
+            path, key = _page_key(request, scope(match.kwargs))
+            cached = _cached_page(path, key)
             if cached is not None:
                 response = _cache_hit(cached)
                 # As the session middleware would: the page differs for signed-in members.
                 patch_vary_headers(response, ("Cookie",))
                 return response
+            request.page_cache_missed = (path, key)  # the view does not look it up again
         return self.get_response(request)
 
 
@@ -275,8 +368,11 @@ def cache_anonymous_page(view, scope: Callable[[dict], str] = lambda kwargs: DIS
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        path, key = _page_key(request, scope(kwargs))
-        cached = _cached_page(path, key) or _wait_for_another_worker(path, key)
+        missed = getattr(request, "page_cache_missed", None)
+        path, key = missed or _page_key(request, scope(kwargs))
+        cached = (None if missed else _cached_page(path, key)) or _wait_for_another_worker(
+            path, key
+        )
         if isinstance(cached, tuple):
             return _cache_hit(cached)
         try:

@@ -154,7 +154,13 @@ if env_str("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the cards of a few long discussions (journalclub/page_cache.py).
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -309,7 +315,7 @@ COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 30)
 COMMENTS_PER_MINUTE = env_int("COMMENTS_PER_MINUTE", 5)
 # A review page shows the first conversations of each question, a question page 20 at a
 # time; a long conversation shows its first comments there, and in full on its own page.
-COMMENTS_THREADS_ON_REVIEW_PAGE = env_int("COMMENTS_THREADS_ON_REVIEW_PAGE", 3)
+COMMENTS_THREADS_ON_REVIEW_PAGE = env_int("COMMENTS_THREADS_ON_REVIEW_PAGE", 50)
 COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
 COMMENTS_SHOWN_PER_THREAD = env_int("COMMENTS_SHOWN_PER_THREAD", 6)
 COMMENTS_FLAGS_PER_MINUTE = env_int("COMMENTS_FLAGS_PER_MINUTE", 5)

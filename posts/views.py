@@ -2,19 +2,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from comments.discussion import review_discussion
 from comments.export import can_export
 from comments.forms import CommentForm
-from comments.models import active_discussions, with_comment_counts
-from comments.threads import Viewer, attach_discussion, followed_question_ids
+from comments.models import QuestionFollow, Viewer, active_discussions, with_comment_counts
 from journalclub.inputs import Atom1Feed, whole_number
 
-from .models import Review, Series, Topic, review_structured_data
+from .models import Question, Review, Series, Topic, review_structured_data
 
 
 class ReviewPagesView(ListView):
@@ -70,34 +70,33 @@ class ReviewDetailView(DetailView):
     context_object_name = "review"
 
     def get_queryset(self) -> QuerySet:
+        questions = Question.objects.annotate(followed=Value(False))
+        if self.request.user.is_authenticated:
+            follows = QuestionFollow.objects.filter(
+                question=OuterRef("pk"), member=self.request.user
+            )
+            questions = questions.annotate(followed=Exists(follows))
         return (
             Review.objects.visible_to(self.request.user)
             .with_citation()
-            .prefetch_related("findings", "questions", "topics")
+            .prefetch_related("findings", Prefetch("questions", questions), "topics")
         )
 
     def get_context_data(self, **kwargs) -> dict:
         review = self.object
         url = self.request.build_absolute_uri(review.get_absolute_url())
-        questions = list(review.questions.all())
         viewer = Viewer.of(self.request.user)
-        attach_discussion(
-            review,
-            questions,
-            viewer=viewer,
-            thread_limit=settings.COMMENTS_THREADS_ON_REVIEW_PAGE,
-            shown_per_thread=settings.COMMENTS_SHOWN_PER_THREAD,
-        )
+        questions = list(review.questions.all())
         return super().get_context_data(
             canonical_url=url,
             structured_data=review_structured_data(review, url),
-            questions=questions,
+            discussions=review_discussion(review, questions, viewer, self.request),
             form=CommentForm(),
             can_comment=viewer.participant,
             can_export=can_export(self.request.user),
             refusal=viewer.refusal,
             moderator=viewer.moderator,
-            followed=followed_question_ids(viewer, review),
+            followed={question.pk for question in questions if question.followed},
             **kwargs,
         )
 

@@ -28,8 +28,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat, Replace
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from comments.models import Comment
 from posts.models import KeyFinding, Question, Review
@@ -158,16 +158,29 @@ def search_comments(q: str) -> QuerySet:
     )
 
 
+def _marked(pieces: list[str]) -> SafeString:
+    """The pieces escaped, those at odd positions (the matches) in <mark> elements."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<mark>{}</mark>", piece) if n % 2 else piece,)
+            for n, piece in enumerate(pieces)
+        ),
+    )
+
+
 def highlight(headline: str) -> SafeString:
-    # Everything ts_headline returns is escaped; only our own markers become tags.
-    return mark_safe(escape(headline).replace(START, "<mark>").replace(STOP, "</mark>"))
+    """ts_headline's text, escaped, with the matches it marked in <mark> elements."""
+    pieces = re.split(f"{START}(.*?){STOP}", headline, flags=re.DOTALL)
+    return _marked([piece.replace(START, "").replace(STOP, "") for piece in pieces])
 
 
 def excerpt(text: str, words: list[str], width: int = 240) -> SafeString:
     """Plain text around the first match, escaped, with the matches in it marked."""
     text = " ".join(text.split())
     if not words:
-        return escape(text[:width])
+        return _marked([text[:width]])
     pattern = re.compile(
         "(" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + ")",
         re.IGNORECASE,
@@ -179,13 +192,7 @@ def excerpt(text: str, words: list[str], width: int = 240) -> SafeString:
         window = "… " + window.split(" ", 1)[1]
     if start + width < len(text):
         window = window.rsplit(" ", 1)[0] + " …"
-    pieces = pattern.split(window)  # the matches are at the odd positions
-    return mark_safe(  # every piece is escaped, by escape() or format_html()
-        "".join(
-            format_html("<mark>{}</mark>", piece) if position % 2 else escape(piece)
-            for position, piece in enumerate(pieces)
-        )
-    )
+    return _marked(pattern.split(window))  # the matches are at the odd positions
 
 
 class SearchResults:

@@ -237,25 +237,63 @@ def test_a_page_rendered_before_the_comment_commits_is_not_served_after(client):
     assert "Committed later" in get(client, url).content.decode()
 
 
-def test_members_reuse_a_discussion_outline_and_cards_until_the_discussion_changes(
-    client, django_assert_num_queries
-):
+def test_members_reuse_the_cards_of_comments_until_they_change(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     review = make_review()
     question = review.questions.first()
-    make_comment(question=question, body="First comment")
+    comment = make_comment(question=question, body="First comment")
     client.force_login(make_user())
-    for url in (review.get_absolute_url(), f"/reviews/{review.slug}/questions/1/"):
-        with CaptureQueriesContext(connection) as first:
-            get(client, url)
-        with CaptureQueriesContext(connection) as second:
-            get(client, url)
-        # Neither the outline nor the other members' comments are read again.
-        assert len(second) == len(first) - 2, url
-        make_comment(question=question, body=f"New comment for {url}")
-        assert f"New comment for {url}" in get(client, url).content.decode()
+    review_page, question_page = review.get_absolute_url(), question.get_absolute_url()
+    with CaptureQueriesContext(connection) as first:
+        get(client, review_page)
+    with CaptureQueriesContext(connection) as second:
+        get(client, review_page)
+    # The outline is read again, the comments' text is not.
+    assert len(second) == len(first) - 1
+    with CaptureQueriesContext(connection) as first:
+        get(client, question_page)
+    with CaptureQueriesContext(connection) as second:
+        get(client, question_page)
+    assert len(second) == len(first)  # the review page's cards serve here too
+    comment.edit("Edited text")
+    for url in (review_page, question_page):
+        assert "Edited text" in get(client, url).content.decode()
+
+
+def test_a_changed_setting_or_deploy_renders_every_page_and_card_afresh(client, settings):
+    from journalclub import page_cache
+
+    review = make_review()
+    make_comment(question=review.questions.first(), body="A comment")
+    url = review.get_absolute_url()
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    settings.COMMENTS_SHOWN_PER_THREAD = 2
+    assert get(client, url)["X-Page-Cache"] == "miss"
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    # A deploy: the same settings, other code.
+    files, page_cache._files = page_cache._files, "another build"
+    page_cache._build.clear()
+    try:
+        assert get(client, url)["X-Page-Cache"] == "miss"
+    finally:
+        page_cache._files = files
+        page_cache._build.clear()
+
+
+def test_a_page_missed_by_the_middleware_is_looked_up_once(client, monkeypatch):
+    from journalclub import page_cache
+
+    review = make_review()
+    lookups = []
+    original = page_cache._cached_page
+    monkeypatch.setattr(
+        page_cache, "_cached_page", lambda *args: lookups.append(args) or original(*args)
+    )
+    assert get(client, review.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert len(lookups) == 1
 
 
 def timed_get(client, url: str):

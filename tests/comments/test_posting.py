@@ -255,17 +255,19 @@ def test_review_page_shows_the_first_threads_and_links_to_the_question_page(
     )
 
 
-def test_default_pages_show_three_threads_per_question_then_twenty_per_page(client, review):
+def test_default_pages_show_fifty_threads_per_question_then_twenty_per_page(client, review):
     question = review.questions.first()
-    for n in range(25):
+    for n in range(55):
         make_comment(question=question, body=f"Thread number {n:02}")
     page = client.get(review.get_absolute_url()).content.decode()
-    assert "Thread number 02" in page and "Thread number 03" not in page
-    assert "See all 25 conversations on question 1" in page
+    assert "Thread number 49" in page and "Thread number 50" not in page
+    assert "See all 55 conversations on question 1" in page
     first = client.get(question.get_absolute_url()).content.decode()
     assert "Thread number 19" in first and "Thread number 20" not in first
-    second = client.get(f"{question.get_absolute_url()}?page=2").content.decode()
-    assert "Thread number 20" in second and "Thread number 24" in second
+    third = client.get(f"{question.get_absolute_url()}?page=3").content.decode()
+    assert "Thread number 39" not in third
+    assert "Thread number 40" in third and "Thread number 54" in third
+    assert "Page 3 of 3" in third
 
 
 def long_conversation(question, replies: int) -> list:
@@ -279,10 +281,10 @@ def long_conversation(question, replies: int) -> list:
 
 
 def reading_order(question) -> list[int]:
-    from comments.models import Comment
-    from comments.threads import outline
+    from comments.models import ANONYMOUS, Comment
+    from comments.threads import conversations
 
-    roots = outline(Comment.objects.filter(question=question))[question.pk]
+    roots = conversations(Comment.objects.filter(question=question).outline(ANONYMOUS))[question.pk]
     order = []
 
     def walk(node):

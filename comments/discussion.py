@@ -1,0 +1,197 @@
+"""A discussion as its pages show it: the conversations a viewer sees (comments/threads.py),
+folded and paged, each comment with its card. A card is the "card" partial of
+templates/comments/thread.html, kept through the cache seam (`page_cache.cached_cards`)
+because a thousand of them cost the template engine ~150 ms to render afresh.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from journalclub.page_cache import cached_fragments
+from posts.models import Question, Review
+
+from .models import HOLDS_PLACE, Actions, Comment, QuestionFollow, Viewer, edit_deadline
+from .threads import Outline, conversations, fold, position, public_counts, walk
+
+
+@dataclass
+class QuestionDiscussion:
+    """What a page shows of one question's discussion."""
+
+    question: Question
+    number: int
+    comment_count: int  # comments everyone may read
+    conversation_total: int  # conversations the viewer sees, shown or not
+    conversations: list[SafeString]  # those shown, long ones folded
+
+
+def review_discussion(
+    review: Review, questions: list[Question], viewer: Viewer, request: HttpRequest
+) -> list[QuestionDiscussion]:
+    """Each question of `review` with its first conversations, folded."""
+    rows = Comment.objects.filter(review=review).outline(viewer)
+    by_question, counts = conversations(rows), public_counts(rows)
+    shown = {
+        question.pk: fold(
+            by_question.get(question.pk, [])[: settings.COMMENTS_THREADS_ON_REVIEW_PAGE],
+            _shown_per_thread(),
+        )
+        for question in questions
+    }
+    every_root = [root for roots in shown.values() for root in roots]
+    rendered = render_threads(every_root, viewer, review, request)
+    html = {root.pk: conversation for root, conversation in zip(every_root, rendered, strict=True)}
+    return [
+        QuestionDiscussion(
+            question,
+            number,
+            counts[question.pk],
+            len(by_question.get(question.pk, [])),
+            [html[root.pk] for root in shown[question.pk]],
+        )
+        for number, question in enumerate(questions, start=1)
+    ]
+
+
+def question_page(
+    question: Question, number: int, viewer: Viewer, request: HttpRequest, page_number
+) -> tuple[QuestionDiscussion, Page]:
+    """One page of a question's conversations (`COMMENTS_THREADS_PER_PAGE`), folded."""
+    rows = Comment.objects.filter(question=question).outline(viewer)
+    roots = conversations(rows).get(question.pk, [])
+    page = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE).get_page(page_number)
+    shown = fold(list(page.object_list), _shown_per_thread())
+    html = render_threads(shown, viewer, question.review, request)
+    count = public_counts(rows)[question.pk]
+    return QuestionDiscussion(question, number, count, len(roots), html), page
+
+
+def conversation(
+    question: Question, number: int, first_id: int, viewer: Viewer, request: HttpRequest
+) -> QuestionDiscussion | None:
+    """A conversation in full, or None if the viewer sees none of it."""
+    roots = conversations(_conversation_rows(first_id, viewer)).get(question.pk, [])
+    if not roots:
+        return None
+    html = render_threads(roots, viewer, question.review, request)
+    count = Comment.objects.filter(question=question).visible().count()
+    return QuestionDiscussion(question, number, count, 1, html)
+
+
+def location(comment: Comment, viewer: Viewer) -> str | None:
+    """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
+    shows it to them. Reads its conversation, and counts those before it: not the whole
+    question's outline."""
+    first_id = comment.root_id or comment.pk
+    if comment.parent_id is None and comment.display_for(viewer) in HOLDS_PLACE:
+        at = 0  # it starts its conversation, which shows: no need to read the conversation
+    else:
+        rows = _conversation_rows(first_id, viewer)
+        roots = conversations(rows).get(comment.question_id, [])
+        at = position(roots[0], comment.pk) if roots else None
+    if at is None:
+        return None
+    if at >= _shown_per_thread():
+        url = reverse("comments:conversation", kwargs={"pk": first_id})
+    else:
+        before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
+        index = before.count()
+        if index < settings.COMMENTS_THREADS_ON_REVIEW_PAGE:
+            url = comment.review.get_absolute_url()
+        else:
+            page = index // settings.COMMENTS_THREADS_PER_PAGE + 1
+            url = f"{comment.question.get_absolute_url()}?page={page}"
+    return f"{url}#{comment.anchor}"
+
+
+def _conversation_rows(first_id: int, viewer: Viewer) -> list[tuple]:
+    return Comment.objects.filter(Q(pk=first_id) | Q(root_id=first_id)).outline(viewer)
+
+
+def _shown_per_thread() -> int:
+    return settings.COMMENTS_SHOWN_PER_THREAD
+
+
+def render_threads(
+    roots: list[Outline], viewer: Viewer, review: Review, request: HttpRequest
+) -> list[SafeString]:
+    """The conversations under `roots` as `viewer` sees them, each from the cache or made
+    of its comments' cards: from the cache, or rendered from comments loaded in one query."""
+    kind = (
+        "moderator" if viewer.moderator else "member",
+        "participant" if viewer.participant else "reader",
+        "open" if review.discussion_open else "closed",
+    )
+
+    now = timezone.now()
+
+    def version(node: Outline) -> tuple:
+        # The author's own comments show them links (edit until the deadline, delete).
+        own = viewer.user_id is not None and node.author_id == viewer.user_id
+        reader = (viewer.user_id, now <= edit_deadline(node.created_at)) if own else None
+        return (node.pk, node.parent_id, reader, *node.version)
+
+    def render_cards(missing: list[int]) -> dict[int, tuple[SafeString, bool]]:
+        comments = Comment.objects.filter(pk__in=missing).select_related("author")
+        if viewer.moderator:
+            comments = comments.select_related("hidden_by").prefetch_related("revisions")
+        rendered = {}
+        for comment in comments:
+            comment.review = review
+            card, actions = render_card(comment, viewer, request)
+            rendered[comment.pk] = (card, not actions.forms)
+        return rendered
+
+    def render_conversations(missing: list[int]) -> dict[int, tuple[SafeString, bool]]:
+        shown = [root for root in roots if root.pk in set(missing)]
+        nodes = list(walk(shown))
+        cards = cached_fragments("card", {node.pk: (*kind, *version(node)) for node in nodes},
+                                 render_cards)  # fmt: skip
+        for node in nodes:
+            node.card = cards.get(node.pk, ("", True))[0]  # "": deleted since the outline
+        item = get_template("comments/thread.html#item")
+        return {
+            root.pk: (
+                item.render({"item": root}),
+                all(cards.get(node.pk, ("", True))[1] for node in walk([root])),
+            )
+            for root in shown
+        }
+
+    versions = {root.pk: (*kind, root.folded, *map(version, walk([root]))) for root in roots}
+    conversations = cached_fragments("conversation", versions, render_conversations)
+    return [conversations[root.pk][0] for root in roots]
+
+
+def render_card(
+    comment: Comment, viewer: Viewer, request: HttpRequest, *, from_queue: bool = False
+) -> tuple[SafeString, Actions]:
+    """A comment's card as `viewer` sees it, from the card template."""
+    actions = comment.actions_for(viewer)
+    context = {
+        "comment": comment,
+        "display": comment.display_for(viewer),
+        "actions": actions,
+        "moderator": viewer.moderator,
+        "from_queue": from_queue,
+        # Moderators' cards may carry small forms (unhide, approve).
+        "csrf_token": get_token(request) if viewer.moderator else "",
+    }
+    return get_template("comments/thread.html#card").render(context), actions
+
+
+def followed_question_ids(viewer: Viewer, review: Review) -> set[int]:
+    """The questions of `review` the viewer follows (none for anonymous readers)."""
+    if viewer.user_id is None:
+        return set()
+    follows = QuestionFollow.objects.filter(member_id=viewer.user_id, question__review=review)
+    return set(follows.values_list("question_id", flat=True))
