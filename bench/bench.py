@@ -422,14 +422,27 @@ def main() -> None:
         write_report(report, args)
 
 
+def replace_section(path: Path, name: str, section: str, *, title: str) -> None:
+    """Write `section` into the document at `path` between its `name` markers (appended the
+    first time), leaving the hand-written text around it as it is."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = path.read_text() if path.exists() else f"# {title}\n"
+    section = f"{start}\n{section}{end}"
+    if start in text:
+        before, _, rest = text.partition(start)
+        text = before + section + rest.partition(end)[2]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    print(f"Wrote {path}", file=sys.stderr)
+
+
 def write_report(report: str, args) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     database = "PostgreSQL" if on_postgres else "SQLite"
     section = (
-        f"{start}\n## Page benchmark ({database})\n\n"
+        f"## Page benchmark ({database})\n\n"
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; {versions()}.\n"
         f"Command: `{' '.join(['python', 'bench/bench.py', *sys.argv[1:]])}`"
         f"{' with DATABASE_URL=' + os.environ['DATABASE_URL'] if on_postgres else ''}.\n"
@@ -443,20 +456,10 @@ def write_report(report: str, args) -> None:
         f"({REDIS_URL}). Posting: a member posts a top-level comment into one question that "
         "holds all the review's comments, redirect included; CPU is this process's (SQLite "
         "runs in it).\n\n"
-        f"{report}\n{end}"
+        f"{report}\n"
     )
-    marker_start = start.replace("bench:", f"bench-{database.lower()}:")
-    marker_end = end.replace("bench:", f"bench-{database.lower()}:")
-    section = section.replace(start, marker_start).replace(end, marker_end)
-    if marker_start in text:
-        before, _, rest = text.partition(marker_start)
-        _, _, after = rest.partition(marker_end)
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text)
-    print(f"Wrote {path}", file=sys.stderr)
+    name = f"bench-{database.lower()}"
+    replace_section(ROOT / "docs" / "benchmarks.md", name, section, title="Benchmarks")
 
 
 if __name__ == "__main__":

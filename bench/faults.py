@@ -718,23 +718,15 @@ def notes(results: list[dict]) -> list[str]:
 def write_report(report: str) -> None:
     """The last run's section of docs/reliability.md; the method around it is written by
     hand."""
-    from bench.bench import machine, versions
+    from bench.bench import machine, replace_section, versions
 
-    path = ROOT / "docs" / "reliability.md"
-    text = path.read_text() if path.exists() else "# Reliability under faults\n"
-    start, end = "<!-- faults:start -->", "<!-- faults:end -->"
     section = (
-        f"{start}\n## Last run\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
+        f"## Last run\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
         f"{machine()}; {versions()}. Command: `make faults` "
-        f"(`python {' '.join(['bench/faults.py', *sys.argv[1:]])}`).\n\n{report}\n{end}"
+        f"(`python {' '.join(['bench/faults.py', *sys.argv[1:]])}`).\n\n{report}\n"
     )
-    if start in text:
-        before, _, rest = text.partition(start)
-        text = before + section + rest.partition(end)[2]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-    log(f"Wrote {path}")
+    path = ROOT / "docs" / "reliability.md"
+    replace_section(path, "faults", section, title="Reliability under faults")
 
 
 def main() -> None:

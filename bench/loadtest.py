@@ -543,25 +543,16 @@ METHOD = (
 
 
 def write_report(report: str) -> None:
-    from bench.bench import machine, versions
+    from bench.bench import machine, replace_section, versions
 
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- loadtest:start -->", "<!-- loadtest:end -->"
     section = (
-        f"{start}\n## Load test\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
+        f"## Load test\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
         f"{machine()}; {versions()}. Command: `make loadtest` "
         f"(`python {' '.join(['bench/loadtest.py', *sys.argv[1:]])}`). wrk, locust, gunicorn, "
         "the task worker and the SMTP sink share the same two cores.\n\n"
-        f"{METHOD}\n\n{report}\n{end}"
+        f"{METHOD}\n\n{report}\n"
     )
-    if start in text:
-        before, _, rest = text.partition(start)
-        text = before + section + rest.partition(end)[2]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-    print(f"Wrote {path}", file=sys.stderr)
+    replace_section(ROOT / "docs" / "benchmarks.md", "loadtest", section, title="Benchmarks")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from bench.bench import machine, versions  # noqa: E402
+from bench.bench import machine, replace_section, versions  # noqa: E402
 from journalclub.markdown import EDITORIAL_MAX_LENGTH, render_comment, render_editorial  # noqa: E402
 from tests.security.markdown_corpus import corpus  # noqa: E402
 
@@ -132,11 +132,8 @@ def main() -> None:
 
 
 def write_report(report: str, args) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text()
-    start, end = "<!-- markdown-bench:start -->", "<!-- markdown-bench:end -->"
     section = (
-        f"{start}\n## Markdown renderers on the pathological corpus\n\n"
+        f"## Markdown renderers on the pathological corpus\n\n"
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; {versions()}; "
         f"load average {args.load:.2f} at the start.\n"
         f"Command: `python bench/markdown_bench.py --runs {args.runs}` (part of `make bench`). "
@@ -145,16 +142,9 @@ def write_report(report: str, args) -> None:
         "runs, wall clock, including nh3. Goal: the slowest input at most "
         f"{GOAL_MS} ms. Shown as plain text: the inputs over the renderer's budget or "
         "nested too deep.\n\n"
-        f"{report}\n{end}"
+        f"{report}\n"
     )
-    if start in text:
-        before, _, rest = text.partition(start)
-        _, _, after = rest.partition(end)
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-    print(f"Wrote {path}", file=sys.stderr)
+    replace_section(ROOT / "docs" / "benchmarks.md", "markdown-bench", section, title="Benchmarks")
 
 
 if __name__ == "__main__":
