@@ -1,5 +1,5 @@
 """Members who see a discussion as everyone does share one outline of it (see
-`threads.shared_summary`); these tests check that sharing never shows one member what
+`comments/discussion.py`); these tests check that sharing never shows one member what
 another sees."""
 
 import pytest
