@@ -87,10 +87,12 @@ def conversation(
     return QuestionDiscussion(question, number, count, 1, html)
 
 
-def location(comment: Comment, viewer: Viewer) -> str | None:
+def location(comment: Comment, viewer: Viewer, *, exact_page: bool = True) -> str | None:
     """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
     shows it to them. Reads its conversation, and counts those before it: not the whole
-    question's outline."""
+    question's outline. Without `exact_page` (after posting), a comment beyond the review
+    page is shown on its conversation's own page, found without counting every
+    conversation of the question: the cost stays the same however long it grows."""
     first_id = comment.root_id or comment.pk
     if comment.parent_id is None and comment.display_for(viewer) in HOLDS_PLACE:
         at = 0  # it starts its conversation, which shows: no need to read the conversation
@@ -100,16 +102,16 @@ def location(comment: Comment, viewer: Viewer) -> str | None:
         at = position(roots[0], comment.pk) if roots else None
     if at is None:
         return None
-    if at >= _shown_per_thread():
+    folded = at >= _shown_per_thread()
+    before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
+    on_review_page = settings.COMMENTS_THREADS_ON_REVIEW_PAGE
+    if not folded and before[:on_review_page].count() < on_review_page:
+        url = comment.review.get_absolute_url()
+    elif folded or not exact_page:
         url = reverse("comments:conversation", kwargs={"pk": first_id})
     else:
-        before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
-        index = before.count()
-        if index < settings.COMMENTS_THREADS_ON_REVIEW_PAGE:
-            url = comment.review.get_absolute_url()
-        else:
-            page = index // settings.COMMENTS_THREADS_PER_PAGE + 1
-            url = f"{comment.question.get_absolute_url()}?page={page}"
+        page = before.count() // settings.COMMENTS_THREADS_PER_PAGE + 1
+        url = f"{comment.question.get_absolute_url()}?page={page}"
     return f"{url}#{comment.anchor}"
 
 

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import (
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -217,6 +219,39 @@ class CommentQuerySet(models.QuerySet):
     def visible(self) -> "CommentQuerySet":
         """The comments everyone may read."""
         return self.visible_to(ANONYMOUS)
+
+    # What the moderation queue lists, each with what its cards show moderators.
+
+    def for_moderators(self) -> "CommentQuerySet":
+        return self.select_related(
+            "review", "question", "author", "parent__author", "hidden_by"
+        ).prefetch_related("revisions")
+
+    def flagged(self) -> "CommentQuerySet":
+        """Comments with open flags, the most flagged first, each with `open_flag_list`."""
+        open_flags = Flag.objects.open()
+        return (
+            self.filter(pk__in=open_flags.values("comment"))
+            .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+            .prefetch_related(
+                Prefetch(
+                    "flags", queryset=open_flags.select_related("flagger"), to_attr="open_flag_list"
+                )
+            )
+            .order_by("-open_flags", "created_at")
+        )
+
+    def awaiting_approval(self) -> "CommentQuerySet":
+        return self.filter(approved=False, deleted_at__isnull=True).order_by("created_at")
+
+    def recently_hidden(self) -> "CommentQuerySet":
+        return self.filter(hidden_at__isnull=False).order_by("-hidden_at")
+
+    def by_member(self, name_or_email: str) -> "CommentQuerySet":
+        return self.filter(
+            Q(author__display_name__icontains=name_or_email)
+            | Q(author__email__iexact=name_or_email)
+        )
 
     def outline(self, viewer: Viewer) -> list[tuple]:
         """Each comment's place and what `viewer` sees of it, oldest first, without its

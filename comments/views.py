@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,7 +34,6 @@ from .forms import (
 )
 from .models import (
     Comment,
-    Flag,
     ModerationAction,
     QuestionFollow,
     Viewer,
@@ -81,7 +79,13 @@ def _posted_id(request: HttpRequest, name: str) -> int | None:
 def _get_comment_target(request: HttpRequest, slug: str) -> tuple[Question, Comment | None]:
     """The question (and comment) a new comment answers, or 404/403 if it may not be posted."""
     review = get_object_or_404(Review.objects.published(), slug=slug)
-    question = get_object_or_404(review.questions, pk=_posted_id(request, "question"))
+    question_id = _posted_id(request, "question")
+    questions = list(review.questions.all())
+    number = next((n for n, q in enumerate(questions, 1) if q.pk == question_id), None)
+    if number is None:
+        raise Http404("No such question.")
+    question = questions[number - 1]
+    question.number, question.review = number, review
     parent_id = _posted_id(request, "parent")
     parent = None
     if parent_id is not None:
@@ -203,9 +207,9 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     question, parent = _get_comment_target(request, slug)
     form = CommentForm(request.POST, author=request.user)
-    if (earlier := form.earlier_submission()) is not None:
-        return _posted(request, earlier)  # the same sending again: a double click, a retry
     if not form.is_valid():
+        if (earlier := form.earlier_submission()) is not None:
+            return _posted(request, earlier)  # sent again (a double click) past the limit
         return _render_form_again(request, question, parent, form)
     reply_to, depth = parent.reply_position() if parent else (None, 0)
     comment = Comment(
@@ -226,7 +230,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 notify_about_new_comment.enqueue(comment.pk, _site_url(request))
     except DatabaseError as error:
         if isinstance(error, IntegrityError) and (earlier := form.earlier_submission()):
-            # The same sending, saved by a request that ran alongside this one.
+            # The same sending again: a double click, a retry after a lost answer.
             return _posted(request, earlier)
         logger.exception("comment could not be saved", extra={"event": "comment_save_failed"})
         form.add_error(
@@ -253,7 +257,7 @@ def _posted(request: HttpRequest, comment: Comment) -> HttpResponse:
             "Thanks! As this is your first comment, a moderator will approve it before others "
             "see it.",
         )
-    location = comment_location(comment, Viewer.of(request.user))
+    location = comment_location(comment, Viewer.of(request.user), exact_page=False)
     return HttpResponseRedirect(location or comment.review.get_absolute_url())
 
 
@@ -405,8 +409,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_permission(request, "comments.hide_comment")
-    comment = get_object_or_404(Comment.objects.select_related("review", "author"), pk=pk)
+    comment = _get_moderated_comment(request, pk, "comments.hide_comment")
     form = HideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not comment.is_hidden:
@@ -422,8 +425,7 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unhide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_permission(request, "comments.hide_comment")
-    comment = get_object_or_404(Comment, pk=pk)
+    comment = _get_moderated_comment(request, pk, "comments.hide_comment")
     if comment.is_hidden and (note := _moderator_note(request)) is not None:
         comment.unhide(by=request.user, note=note)
         messages.success(request, "The comment is visible again.")
@@ -433,8 +435,7 @@ def unhide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_permission(request, "comments.hide_comment")
-    comment = get_object_or_404(Comment.objects.select_related("review", "parent"), pk=pk)
+    comment = _get_moderated_comment(request, pk, "comments.hide_comment")
     if comment.is_hidden:
         messages.error(request, "This comment is hidden: unhide it before approving it.")
     elif comment.actions_for(Viewer.of(request.user)).approve:
@@ -448,12 +449,18 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dismiss_flags(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_permission(request, "comments.resolve_flag")
-    comment = get_object_or_404(Comment, pk=pk)
+    comment = _get_moderated_comment(request, pk, "comments.resolve_flag")
     if comment.flags.open().exists() and (note := _moderator_note(request)) is not None:
         comment.dismiss_flags(by=request.user, note=note)
         messages.success(request, "The flags are dismissed.")
     return _back(request, comment)
+
+
+def _get_moderated_comment(request: HttpRequest, pk: int, permission: str) -> Comment:
+    _require_permission(request, permission)
+    return get_object_or_404(
+        Comment.objects.select_related("review", "question", "parent", "author"), pk=pk
+    )
 
 
 def _moderator_note(request: HttpRequest) -> str | None:
@@ -476,58 +483,24 @@ def _back(request: HttpRequest, comment: Comment) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _require_permission(request, "comments.view_hidden_comment")
-    context_related = ("review", "question", "author", "parent__author", "hidden_by")
-    flagged = (
-        Comment.objects.filter(pk__in=Flag.objects.open().values("comment"))
-        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
-        .select_related(*context_related)
-        .prefetch_related("revisions")
-        .prefetch_related(
-            Prefetch(
-                "flags",
-                queryset=Flag.objects.open().select_related("flagger"),
-                to_attr="open_flag_list",
-            )
-        )
-        .order_by("-open_flags", "created_at")
-    )
+    comments = Comment.objects.for_moderators()
+    recent = comments.order_by("-created_at", "-id")
     filters = QueueFilterForm(request.GET or None)
-    recent = (
-        Comment.objects.select_related(*context_related)
-        .prefetch_related("revisions")
-        .order_by("-created_at", "-id")
-    )
     if filters.is_valid():
-        if filters.cleaned_data["review"]:
-            recent = recent.filter(review=filters.cleaned_data["review"])
+        if review := filters.cleaned_data["review"]:
+            recent = recent.filter(review=review)
         if member := filters.cleaned_data["member"]:
-            recent = recent.filter(
-                Q(author__display_name__icontains=member) | Q(author__email__iexact=member)
-            )
+            recent = recent.by_member(member)
         if filters.cleaned_data["last_week"]:
             recent = recent.filter(created_at__gte=timezone.now() - timedelta(days=7))
     per_page = settings.MODERATION_PER_PAGE
-    flagged_page = Paginator(flagged, per_page).get_page(
-        whole_number(request.GET.get("flags_page"))
-    )
-    recent_page = Paginator(recent, per_page).get_page(whole_number(request.GET.get("page")))
-    pending = (
-        Comment.objects.filter(approved=False, deleted_at__isnull=True)
-        .select_related(*context_related)
-        .prefetch_related("revisions")
-        .order_by("created_at")[:per_page]
-    )
-    recently_hidden = (
-        Comment.objects.filter(hidden_at__isnull=False)
-        .select_related(*context_related)
-        .prefetch_related("revisions")
-        .order_by("-hidden_at")[:10]
-    )
     context = {
-        "flagged": flagged_page,
-        "pending": pending,
-        "recently_hidden": recently_hidden,
-        "recent": recent_page,
+        "flagged": Paginator(comments.flagged(), per_page).get_page(
+            whole_number(request.GET.get("flags_page"))
+        ),
+        "pending": comments.awaiting_approval()[:per_page],
+        "recently_hidden": comments.recently_hidden()[:10],
+        "recent": Paginator(recent, per_page).get_page(whole_number(request.GET.get("page"))),
         "filters": filters,
         "filter_query": _query_without_page(request),
     }

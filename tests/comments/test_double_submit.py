@@ -138,15 +138,15 @@ def test_a_form_that_comes_back_with_an_error_keeps_its_key(client, review, memb
 
 
 def test_the_loser_of_a_race_leads_to_the_winner(client, review, member):
-    """The same form arrives twice; the other request saves its comment just after this one
-    looked for it. The database's constraint refuses this one's: it leads to the other's."""
+    """The same form arrives twice; the other request saves its comment while this one is
+    being checked. The database's constraint refuses this one's: it leads to the other's."""
     question = review.questions.first()
     body = "Said once."
     raced = []
 
-    def other_request_saves_after_the_lookup(execute, sql, params, many, context):
+    def other_request_saves_during_the_checks(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if sql.startswith("SELECT") and '"submission_key" =' in sql and not raced:
+        if sql.startswith("SELECT COUNT(*)") and '"author_id" =' in sql and not raced:
             raced.append(True)
             form = CommentForm({"submission_key": KEY, "body": body})
             make_comment(
@@ -154,7 +154,7 @@ def test_the_loser_of_a_race_leads_to_the_winner(client, review, member):
             )
         return result
 
-    with connection.execute_wrapper(other_request_saves_after_the_lookup):
+    with connection.execute_wrapper(other_request_saves_during_the_checks):
         response = post(client, review, question, body)
     comment = Comment.objects.get()
     assert raced

@@ -396,3 +396,24 @@ def test_a_database_error_while_saving_keeps_the_text(client, review, member):
     assert "We could not save your comment just now." in page
     assert "Words worth keeping</textarea>" in page
     assert not Comment.objects.exists()
+
+
+def test_a_comment_posted_beyond_the_review_page_leads_to_its_conversation(
+    client, review, member, settings
+):
+    """Past the conversations the review page shows, posting leads to the new comment's
+    conversation on its own page, which is found without counting the question's every
+    conversation; its permalink still names the question's page that holds it."""
+    settings.COMMENTS_THREADS_ON_REVIEW_PAGE = 2
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    question = review.questions.first()
+    for n in range(3):
+        make_comment(question=question, body=f"Thread {n}")
+    response = post(client, review, question, body="The fourth conversation.")
+    comment = Comment.objects.get(body="The fourth conversation.")
+    assert response["Location"] == f"/comments/{comment.pk}/conversation/#comment-{comment.pk}"
+    shown = client.get(response["Location"]).content.decode()
+    assert "The fourth conversation." in shown
+    assert client.get(comment.get_absolute_url())["Location"] == (
+        f"/reviews/{review.slug}/questions/1/?page=2#comment-{comment.pk}"
+    )

@@ -234,7 +234,7 @@ NOT_FOR_READERS = {
     ("comments/views.py", "_get_own_comment"): "the author's own comment",
     ("comments/views.py", "conversation"): "finds the conversation; the page asks the rule",
     ("comments/views.py", "permalink"): "finds the comment; `location` asks the rule",
-    ("comments/views.py", "hide"): "moderators act on any comment",
+    ("comments/views.py", "_get_moderated_comment"): "moderators act on any comment",
     ("comments/views.py", "queue"): "moderators' queue",
     ("comments/views.py", "member"): "moderators' view of a member",
     ("search/queries.py", "comment_count"): "counts `search_comments`, which asks it",
