@@ -91,8 +91,8 @@ def location(comment: Comment, viewer: Viewer, *, exact_page: bool = True) -> st
     """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
     shows it to them. Reads its conversation, and counts those before it: not the whole
     question's outline. Without `exact_page` (after posting), a comment beyond the review
-    page is shown on its conversation's own page, found without counting every
-    conversation of the question: the cost stays the same however long it grows."""
+    page is shown on its conversation's own page: no conversation is counted past the
+    review page's number, so the cost stays the same however long the question grows."""
     first_id = comment.root_id or comment.pk
     if comment.parent_id is None and comment.display_for(viewer) in HOLDS_PLACE:
         at = 0  # it starts its conversation, which shows: no need to read the conversation
@@ -103,7 +103,10 @@ def location(comment: Comment, viewer: Viewer, *, exact_page: bool = True) -> st
     if at is None:
         return None
     folded = at >= _shown_per_thread()
-    before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
+    if exact_page:
+        before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
+    else:  # those not shown too: fewer is cheaper to ask, and as sure to fit the review page
+        before = Comment.objects.conversations_started_before(first_id, comment.question_id)
     on_review_page = settings.COMMENTS_THREADS_ON_REVIEW_PAGE
     if not folded and before[:on_review_page].count() < on_review_page:
         url = comment.review.get_absolute_url()

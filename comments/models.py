@@ -267,23 +267,26 @@ class CommentQuerySet(models.QuerySet):
             )
         )  # fmt: skip
 
+    def conversations_started_before(self, first_id: int, question_id: int) -> "CommentQuerySet":
+        """The conversations of a question started before the one comment `first_id`
+        starts, shown or not."""
+        started = Comment.objects.filter(pk=first_id).values("created_at")[:1]
+        return self.filter(question_id=question_id, parent=None).filter(
+            Q(created_at__lt=Subquery(started)) | Q(created_at=Subquery(started), pk__lt=first_id)
+        )
+
     def conversations_before(
         self, first_id: int, question_id: int, viewer: Viewer
     ) -> "CommentQuerySet":
         """The conversations of a question that `viewer` sees before the one comment
         `first_id` starts: a conversation shows while any of its comments holds a place."""
-        started = Comment.objects.filter(pk=first_id).values("created_at")[:1]
         replies_in_place = (
             Comment.objects.filter(root=OuterRef("pk"))
             .alias(shown=_shown(viewer))
             .filter(shown__in=HOLDS_PLACE)
         )
         return (
-            self.filter(question_id=question_id, parent=None)
-            .filter(
-                Q(created_at__lt=Subquery(started))
-                | Q(created_at=Subquery(started), pk__lt=first_id)
-            )
+            self.conversations_started_before(first_id, question_id)
             .alias(shown=_shown(viewer))
             .filter(Q(shown__in=HOLDS_PLACE) | Exists(replies_in_place))
         )
