@@ -70,9 +70,16 @@ faults: check-python $(VENV)/.installed-dev postgres
 postgres:
 	@bash scripts/ensure_postgres.sh
 
+# The README's pictures: the demo review page, and every page of the three first-hour journeys
+# (a broker, an editor, a moderator) on a desktop and a phone, in docs/screenshots/.
+JOURNEYS := tests/e2e/test_first_contact_broker.py tests/e2e/test_editor_journey.py \
+	tests/e2e/test_moderator_journey.py
+
 screenshot: $(VENV)/.installed-dev
 	@bash scripts/ensure_chromium.sh
 	$(BIN)/python scripts/screenshot.py docs/review-page.png
+	rm -f docs/screenshots/broker-*.png docs/screenshots/editor-*.png docs/screenshots/moderator-*.png
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:warnings $(JOURNEYS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

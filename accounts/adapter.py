@@ -1,14 +1,22 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from outbox.tasks import send_later
 
 from . import trust
+
+
+def user_display(user: AbstractBaseUser) -> str:
+    """How allauth names a member in its messages and pages (ACCOUNT_USER_DISPLAY)."""
+    return user.public_name
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,6 +37,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if not self._login_failed_rl_usage:
             raise self.validation_error("too_many_login_attempts")
 
+    def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        """allauth's, and the password (and second factor) just shown to sign in count as
+        proof for its "Confirm access" step, as a password typed there would, until
+        ACCOUNT_REAUTHENTICATION_TIMEOUT has passed since. allauth counts only records marked
+        `reauthenticated`, so staff who had just signed in were asked for their password
+        again before setting up two-factor authentication."""
+        super().login(request, user)
+        records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY)
+        if isinstance(records, list):
+            request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                record | {"reauthenticated": True}
+                if record.get("method") in ("password", "mfa")
+                else record
+                for record in records
+            ]
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails (verification, password reset, ...) go out through the outbox,
         by the task worker: the request only keeps them."""
@@ -40,3 +64,11 @@ class AccountAdapter(DefaultAccountAdapter):
             | context,
         )
         send_later([(f"account:{uuid.uuid4()}", message)])
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request: HttpRequest, provider=None, client_id=None) -> list:
+        """allauth's, without its filter on the sites an app is linked to: there is one site,
+        so a sign-in app (ORCID) added in the admin without ticking it still works, instead
+        of every sign-in through it failing with a server error."""
+        return super().list_apps(None, provider=provider, client_id=client_id)

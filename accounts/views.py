@@ -7,21 +7,27 @@ from allauth.socialaccount.providers.orcid import views as orcid_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csp import csp_override
 
-from .forms import ProfileForm
+from .forms import NAME_TAKEN, ProfileForm
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your profile has been saved.")
-        return redirect("accounts:profile")
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # the name was taken since the form checked it
+            form.add_error("display_name", NAME_TAKEN)
+        else:
+            messages.success(request, "Your profile has been saved.")
+            return redirect("accounts:profile")
     follows = request.user.follows.select_related("question__review")
     return render(request, "accounts/profile.html", {"form": form, "follows": follows})
 

@@ -3,10 +3,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 
 from journalclub.inputs import validate_single_line
 
 from .models import ANONYMOUS, FLAG_REASONS, Comment, CommentRevision, Flag, ModerationAction
+from .moderation import hide_comment
 
 
 class ModerationActionForm(ActionForm):
@@ -73,10 +75,15 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(request, "Choose a reason to hide comments.", messages.ERROR)
             return
         note = request.POST.get("note", "")[:1000]
-        comments = [comment for comment in queryset if not comment.is_hidden]
+        comments = [
+            comment for comment in queryset.select_related("author") if not comment.is_hidden
+        ]
+        site_url = request.build_absolute_uri("/").rstrip("/")
         for comment in comments:
-            comment.hide(by=request.user, reason=reason, note=note)
-        self.message_user(request, f"Hid {len(comments)} comment(s).", messages.SUCCESS)
+            hide_comment(comment, by=request.user, reason=reason, note=note, site_url=site_url)
+        self.message_user(
+            request, f"Hid {len(comments)} comment{pluralize(len(comments))}.", messages.SUCCESS
+        )
 
     @admin.action(description="Unhide the selected comments", permissions=["hide"])
     def unhide_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -84,7 +91,9 @@ class CommentAdmin(admin.ModelAdmin):
         comments = [comment for comment in queryset if comment.is_hidden]
         for comment in comments:
             comment.unhide(by=request.user, note=note)
-        self.message_user(request, f"Unhid {len(comments)} comment(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"Unhid {len(comments)} comment{pluralize(len(comments))}.", messages.SUCCESS
+        )
 
     def has_hide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("comments.hide_comment")

@@ -20,6 +20,7 @@ from journalclub.page_cache import cached_fragments
 from posts.models import Question, Review
 
 from .models import HOLDS_PLACE, Actions, Comment, QuestionFollow, Viewer, edit_deadline
+from .roles import author_group, badge_of
 from .threads import Outline, conversations, fold, position, public_counts, walk
 
 
@@ -91,8 +92,8 @@ def location(comment: Comment, viewer: Viewer, *, exact_page: bool = True) -> st
     """The URL of the page that shows `comment` to `viewer`, at its anchor; None if no page
     shows it to them. Reads its conversation, and counts those before it: not the whole
     question's outline. Without `exact_page` (after posting), a comment beyond the review
-    page is shown on its conversation's own page: no conversation is counted past the
-    review page's number, so the cost stays the same however long the question grows."""
+    page is shown on its conversation's own page: no more conversations are counted than
+    the review page shows, so the cost stays the same however long the question grows."""
     first_id = comment.root_id or comment.pk
     if comment.parent_id is None and comment.display_for(viewer) in HOLDS_PLACE:
         at = 0  # it starts its conversation, which shows: no need to read the conversation
@@ -103,10 +104,7 @@ def location(comment: Comment, viewer: Viewer, *, exact_page: bool = True) -> st
     if at is None:
         return None
     folded = at >= _shown_per_thread()
-    if exact_page:
-        before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
-    else:  # those not shown too: fewer is cheaper to ask, and as sure to fit the review page
-        before = Comment.objects.conversations_started_before(first_id, comment.question_id)
+    before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
     on_review_page = settings.COMMENTS_THREADS_ON_REVIEW_PAGE
     if not folded and before[:on_review_page].count() < on_review_page:
         url = comment.review.get_absolute_url()
@@ -135,6 +133,8 @@ def render_threads(
         "moderator" if viewer.moderator else "member",
         "participant" if viewer.participant else "reader",
         "open" if review.discussion_open else "closed",
+        # Cards show times in the reader's zone (journalclub/times.py).
+        timezone.get_current_timezone_name(),
     )
 
     now = timezone.now()
@@ -146,13 +146,18 @@ def render_threads(
         return (node.pk, node.parent_id, reader, *node.version)
 
     def render_cards(missing: list[int]) -> dict[int, tuple[SafeString, bool]]:
-        comments = Comment.objects.filter(pk__in=missing).select_related("author")
+        comments = (
+            Comment.objects.filter(pk__in=missing)
+            .select_related("author")
+            .annotate(author_group=author_group())
+        )
         if viewer.moderator:
             comments = comments.select_related("hidden_by").prefetch_related("revisions")
         rendered = {}
         for comment in comments:
             comment.review = review
-            card, actions = render_card(comment, viewer, request)
+            badge = badge_of(comment, review)
+            card, actions = render_card(comment, viewer, request, badge=badge)
             rendered[comment.pk] = (card, not actions.forms)
         return rendered
 
@@ -178,14 +183,21 @@ def render_threads(
 
 
 def render_card(
-    comment: Comment, viewer: Viewer, request: HttpRequest, *, from_queue: bool = False
+    comment: Comment,
+    viewer: Viewer,
+    request: HttpRequest,
+    *,
+    from_queue: bool = False,
+    badge: str = "",
 ) -> tuple[SafeString, Actions]:
-    """A comment's card as `viewer` sees it, from the card template."""
+    """A comment's card as `viewer` sees it, from the card template; `badge` is its
+    author's role on the review (comments/roles.py)."""
     actions = comment.actions_for(viewer)
     context = {
         "comment": comment,
         "display": comment.display_for(viewer),
         "actions": actions,
+        "badge": badge,
         "moderator": viewer.moderator,
         "from_queue": from_queue,
         # Moderators' cards may carry small forms (unhide, approve).

@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 
 from accounts.roles import needs_two_factor
+from journalclub.times import moment_text
 from posts.models import Question, Review
 
 from .models import (
@@ -127,7 +128,7 @@ def _markdown_comment(row: Row) -> list[str]:
     the text never runs on into the replies."""
     indent = "    " * int(row["depth"])
     created = datetime.fromisoformat(str(row["created"]))
-    date = f"{created.day} {created:%b %Y, %H:%M}"
+    date = moment_text(created)
     if not row["author"]:  # a placeholder: every comment shown has an author name
         return ["", f"{indent}- _{row['text']}_ · {date}"]
     byline = f"**{_escape_markdown(str(row['author']))}**"
@@ -189,10 +190,15 @@ FORMATS: dict[str, tuple[Callable[[Review], str], str]] = {
 }
 
 
+# Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark.
+BYTE_ORDER_MARKS = {"csv": "\ufeff"}
+
+
 def export_response(review: Review, fmt: str) -> HttpResponse:
     """The discussion as a download named after the review, e.g. my-review-discussion.csv."""
     render, content_type = FORMATS[fmt]
-    response = HttpResponse(render(review), content_type=content_type)
+    content = BYTE_ORDER_MARKS.get(fmt, "") + render(review)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{review.slug}-discussion.{fmt}"
     )

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
@@ -11,7 +11,7 @@ from journalclub.inputs import (
     validate_single_line,
     whole_number,
 )
-from posts.models import Review
+from posts.models import Question, Review
 
 from .models import FLAG_REASONS, Comment, Flag, writes_in_last_minute
 
@@ -85,13 +85,15 @@ class CommentForm(forms.Form):
         form_key = self._form_key()
         return None if form_key is None else uuid.uuid5(form_key, self.data.get("body", ""))
 
-    def earlier_submission(self) -> Comment | None:
-        """The comment this very sending posted already: a double click, or a retry after
-        an answer that was lost."""
+    def earlier_submission(self, question: Question) -> Comment | None:
+        """The comment this very sending posted already on `question`: a double click, or
+        a retry after an answer that was lost."""
         if self.submission_key is None or self.author is None:
             return None
         earlier = Comment.objects.select_related("review", "question__review")
-        return earlier.filter(author=self.author, submission_key=self.submission_key).first()
+        return earlier.filter(
+            author=self.author, submission_key=self.submission_key, question=question
+        ).first()
 
     def _form_key(self) -> uuid.UUID | None:
         try:
@@ -101,7 +103,13 @@ class CommentForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label="What is wrong with this comment?", choices=FLAG_REASONS)
+    # No reason chosen in advance: the member says what is wrong.
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=FLAG_REASONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with this comment."},
+    )
     note = forms.CharField(
         label="Anything the moderators should know (optional)",
         required=False,
@@ -146,12 +154,24 @@ class ModeratorNoteForm(forms.Form):
     )
 
 
+SUSPENSION_LENGTHS = [
+    ("1", "1 day"),
+    ("7", "7 days"),
+    ("30", "30 days"),
+    ("indefinite", "Until further notice"),
+    ("date", "Until a date"),
+]
+
+
 class SuspendForm(forms.Form):
+    # None chosen in advance: how long is the moderator's decision, every time.
+    length = forms.ChoiceField(
+        label="For how long?", choices=SUSPENSION_LENGTHS, widget=forms.RadioSelect, required=False
+    )
     until = forms.DateField(
-        label="Suspended until",
+        label="Until (with “Until a date”)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to suspend indefinitely.",
     )
     reason = forms.CharField(
         max_length=1000,
@@ -161,17 +181,29 @@ class SuspendForm(forms.Form):
     )
     hide_comments = forms.BooleanField(label="Also hide all their visible comments", required=False)
 
-    def clean_until(self):
-        until = self.cleaned_data["until"]
-        if until is not None and until <= timezone.localdate():
-            raise forms.ValidationError("Choose a date after today, or leave it empty.")
-        return until
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        length, until = cleaned.get("length"), cleaned.get("until")
+        if not length and until is not None:
+            length = cleaned["length"] = "date"  # a date alone says how long
+        if not length:
+            if "until" not in self.errors:
+                self.add_error("length", "Choose how long the suspension lasts.")
+        elif length == "date":
+            if until is None and "until" not in self.errors:
+                self.add_error("until", "Choose the date the suspension ends.")
+            elif until is not None and until <= timezone.localdate():
+                self.add_error("until", "Choose a date after today.")
+        return cleaned
 
-    def until_datetime(self):
-        until = self.cleaned_data["until"]
-        if until is None:
+    def until_datetime(self) -> datetime | None:
+        """When the suspension ends; None for one until further notice."""
+        length = self.cleaned_data["length"]
+        if length == "indefinite":
             return None
-        return timezone.make_aware(datetime.combine(until, time.min))
+        if length == "date":
+            return timezone.make_aware(datetime.combine(self.cleaned_data["until"], time.min))
+        return timezone.now() + timedelta(days=int(length))
 
 
 class IdChoiceField(forms.ModelChoiceField):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.roles import needs_two_factor
 from journalclub.markdown import render_comment
+from journalclub.times import moment_text
 from posts.models import Question, Review
 
 logger = logging.getLogger("journalclub.moderation")
@@ -63,7 +64,7 @@ def participation_refusal(user) -> str | None:
         return "Sign in to join the discussion."
     if user.is_suspended:
         until = (
-            f"until {timezone.localtime(user.suspended_until):%d %B %Y}"
+            f"until {moment_text(user.suspended_until)}"
             if user.suspended_until
             else "until further notice"
         )
@@ -211,6 +212,11 @@ class HideReason(models.TextChoices):
 FLAG_REASONS = [choice for choice in HideReason.choices if choice[0] != HideReason.FLAGGED]
 
 
+class FlagOutcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    DISMISSED = "dismissed", "Dismissed"
+
+
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, viewer: Viewer) -> "CommentQuerySet":
         """The comments whose text `viewer` may read (`visibility`)."""
@@ -267,26 +273,23 @@ class CommentQuerySet(models.QuerySet):
             )
         )  # fmt: skip
 
-    def conversations_started_before(self, first_id: int, question_id: int) -> "CommentQuerySet":
-        """The conversations of a question started before the one comment `first_id`
-        starts, shown or not."""
-        started = Comment.objects.filter(pk=first_id).values("created_at")[:1]
-        return self.filter(question_id=question_id, parent=None).filter(
-            Q(created_at__lt=Subquery(started)) | Q(created_at=Subquery(started), pk__lt=first_id)
-        )
-
     def conversations_before(
         self, first_id: int, question_id: int, viewer: Viewer
     ) -> "CommentQuerySet":
         """The conversations of a question that `viewer` sees before the one comment
         `first_id` starts: a conversation shows while any of its comments holds a place."""
+        started = Comment.objects.filter(pk=first_id).values("created_at")[:1]
         replies_in_place = (
             Comment.objects.filter(root=OuterRef("pk"))
             .alias(shown=_shown(viewer))
             .filter(shown__in=HOLDS_PLACE)
         )
         return (
-            self.conversations_started_before(first_id, question_id)
+            self.filter(question_id=question_id, parent=None)
+            .filter(
+                Q(created_at__lt=Subquery(started))
+                | Q(created_at=Subquery(started), pk__lt=first_id)
+            )
             .alias(shown=_shown(viewer))
             .filter(Q(shown__in=HOLDS_PLACE) | Exists(replies_in_place))
         )
@@ -453,7 +456,10 @@ class Comment(models.Model):
             edit=takes_part and own and shown and self.is_editable_by_author(timezone.now()),
             delete=own and not self.is_deleted,
             flag=viewer.participant and shown and not own and not self.is_hidden,
-            hide=moderates and not self.is_hidden and not self.is_deleted,
+            # Hiding an auto-hidden comment is the moderator's decision to keep it hidden.
+            hide=moderates
+            and (not self.is_hidden or self.is_awaiting_review)
+            and not self.is_deleted,
             unhide=moderates and self.is_hidden,
             approve=moderates and not self.approved and not self.is_deleted and not self.is_hidden,
             see_member=moderates and self.author_id is not None,
@@ -490,14 +496,32 @@ class Comment(models.Model):
         self.deleted_at = timezone.now()
         self.save(update_fields=["deleted_at"])
 
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Hidden automatically after flags, until a moderator decides."""
+        return self.is_hidden and self.hidden_reason == HideReason.FLAGGED
+
     @transaction.atomic
-    def hide(self, *, by, reason: str, note: str = "") -> None:
-        """Hide from everyone but the author and moderators. `by` is None for auto-hiding."""
+    def hide(self, *, by, reason: str, note: str = "") -> list["Flag"]:
+        """Hide from everyone but the author and moderators. `by` is None for auto-hiding;
+        a moderator's hiding upholds the open flags, which it returns."""
         self.hidden_at = timezone.now()
         self.hidden_by, self.hidden_reason, self.hidden_note = by, reason, note
         self.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_note"])
         action = ModerationAction.Action.HIDE if by else ModerationAction.Action.AUTO_HIDE
         ModerationAction.record(action, actor=by, comment=self, reason=reason, note=note)
+        if by is None:
+            return []  # auto-hidden: the flags wait for a moderator
+        upheld = self.flags.resolve(FlagOutcome.UPHELD, by=by)
+        if upheld:
+            ModerationAction.record(
+                ModerationAction.Action.UPHOLD,
+                actor=by,
+                comment=self,
+                reason=reason,
+                note=f"{len(upheld)} flag{'s' if len(upheld) > 1 else ''} upheld.",
+            )
+        return upheld
 
     @transaction.atomic
     def unhide(self, *, by, note: str = "") -> None:
@@ -515,8 +539,19 @@ class Comment(models.Model):
         ModerationAction.record(ModerationAction.Action.APPROVE, actor=by, comment=self)
 
     @transaction.atomic
-    def dismiss_flags(self, *, by, note: str = "") -> int:
-        dismissed = self.flags.open().update(resolved_at=timezone.now(), resolved_by=by)
+    def dismiss_flags(self, *, by, note: str = "") -> list["Flag"]:
+        """Reject the open flags, which it returns: the comment stays up, or is shown again
+        if the flags had hidden it."""
+        if self.is_awaiting_review:
+            self.hidden_at, self.hidden_by, self.hidden_reason, self.hidden_note = (
+                None,
+                None,
+                "",
+                "",
+            )
+            self.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_note"])
+            note = f"{note} (shown again)".lstrip() if note else "Shown again."
+        dismissed = self.flags.resolve(FlagOutcome.DISMISSED, by=by)
         ModerationAction.record(ModerationAction.Action.DISMISS, actor=by, comment=self, note=note)
         return dismissed
 
@@ -539,12 +574,21 @@ class CommentRevision(models.Model):
         ordering = ["written_at", "id"]
 
     def __str__(self) -> str:
-        return f"Version of comment {self.comment_id} from {self.written_at:%Y-%m-%d %H:%M}"
+        return f"Version of comment {self.comment_id} from {moment_text(self.written_at)}"
 
 
 class FlagQuerySet(models.QuerySet):
     def open(self) -> "FlagQuerySet":
         return self.filter(resolved_at__isnull=True)
+
+    def resolve(self, outcome: str, *, by) -> list["Flag"]:
+        """Close the open flags with `outcome`; returns them, with their flaggers."""
+        flags = list(self.open().select_related("flagger", "comment"))
+        now = timezone.now()
+        for flag in flags:
+            flag.outcome, flag.resolved_at, flag.resolved_by = outcome, now, by
+        Flag.objects.bulk_update(flags, ["outcome", "resolved_at", "resolved_by"])
+        return flags
 
     def recent_by(self, flagger) -> "FlagQuerySet":
         """The flags `flagger` raised in the last minute."""
@@ -569,6 +613,12 @@ class Flag(models.Model):
         blank=True,
         related_name="+",
     )
+    outcome = models.CharField(
+        max_length=10,
+        choices=FlagOutcome.choices,
+        blank=True,
+        help_text="A moderator's decision: upheld (the comment was hidden) or dismissed.",
+    )
 
     objects = FlagQuerySet.as_manager()
 
@@ -586,14 +636,15 @@ class ModerationAction(models.Model):
     """The audit trail: one row per moderation action, never changed afterwards."""
 
     class Action(models.TextChoices):
-        HIDE = "hide", "Hid a comment"
-        UNHIDE = "unhide", "Unhid a comment"
-        AUTO_HIDE = "auto_hide", "Comment hidden automatically after flags"
-        DISMISS = "dismiss", "Dismissed flags"
-        APPROVE = "approve", "Approved a comment"
-        SUSPEND = "suspend", "Suspended a member"
-        LIFT = "lift", "Lifted a suspension"
-        ACCOUNT_DELETED = "account_deleted", "A member deleted their account"
+        HIDE = "hide", "Hidden"
+        UPHOLD = "uphold", "Flags upheld"
+        UNHIDE = "unhide", "Unhidden"
+        AUTO_HIDE = "auto_hide", "Hidden automatically after flags"
+        DISMISS = "dismiss", "Flags dismissed"
+        APPROVE = "approve", "Approved"
+        SUSPEND = "suspend", "Suspended"
+        LIFT = "lift", "Suspension lifted"
+        ACCOUNT_DELETED = "account_deleted", "Account deleted"
 
     action = models.CharField(max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
@@ -623,7 +674,15 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.get_action_display()} ({moment_text(self.created_at)})"
+
+    @property
+    def reason_label(self) -> str:
+        """The reason as moderators read it: "Off-topic", not `off_topic`; a suspension's
+        reason is the moderator's own words."""
+        if self.reason in HideReason.values:
+            return HideReason(self.reason).label
+        return self.reason
 
     @classmethod
     def record(cls, action: str, *, actor, comment=None, member=None, reason="", note=""):

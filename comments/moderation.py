@@ -6,15 +6,31 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.sites.models import Site
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.tasks import task
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from outbox.tasks import queue_emails, retry_task_later, send_now
+from journalclub.inputs import header_text
+from journalclub.times import moment_text, zone_of
+from outbox.tasks import queue_emails, retry_task_later, send_later, send_now
 
-from .models import Comment, CommentRevision, Flag, HideReason, ModerationAction
+from .models import Comment, CommentRevision, Flag, FlagOutcome, HideReason, ModerationAction
+
+# The community guidelines: a flat page editors change in the admin (see the comments
+# migration that creates it).
+GUIDELINES_URL = "/guidelines/"
+
+
+def name_the_site(using: str = "default", **kwargs) -> None:
+    """The one site of the sites framework (which the flat pages need), its domain and name
+    taken from the settings at every `migrate`, and again when a test empties the database."""
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": settings.SITE_DOMAIN, "name": settings.SITE_NAME}
+    )
 
 
 class FlagRefused(Exception):
@@ -57,19 +73,23 @@ def notify_moderators_of_auto_hide(comment_id: int, site_url: str, attempt: int 
         comment = Comment.objects.select_related("review").get(pk=comment_id)
         if comment.hidden_at is None:  # a moderator has seen to it already
             return 0
-        messages = [
-            EmailMessage(
-                subject=f"[{settings.SITE_NAME}] A comment was hidden after flags: please review",
-                body=(
-                    f"A comment on “{comment.review.title}” reached "
-                    f"{settings.COMMENTS_AUTO_HIDE_FLAGS} flags and is hidden until a moderator "
-                    f"reviews it.\n\nReview it in the moderation queue: {site_url}/moderation/\n"
-                ),
-                to=[email],
+        messages = []
+        for moderator in moderators().exclude(email=""):
+            with timezone.override(zone_of(moderator)):  # each reads the time in their zone
+                hidden_at = moment_text(comment.hidden_at)
+            messages.append(
+                EmailMessage(
+                    subject=f"[{settings.SITE_NAME}] A comment was hidden after flags: "
+                    "please review",
+                    body=(
+                        f"A comment on “{comment.review.title}” reached "
+                        f"{settings.COMMENTS_AUTO_HIDE_FLAGS} flags and was hidden on "
+                        f"{hidden_at}, until a moderator reviews it.\n\n"
+                        f"Review it in the moderation queue: {site_url}/moderation/\n"
+                    ),
+                    to=[moderator.email],
+                )
             )
-            for email in moderators().values_list("email", flat=True)
-            if email
-        ]
         with transaction.atomic():
             # Each time it is hidden is news: the key names the moment.
             event = f"auto-hide:{comment.pk}:{comment.hidden_at:%Y%m%d%H%M%S%f}"
@@ -78,16 +98,110 @@ def notify_moderators_of_auto_hide(comment_id: int, site_url: str, attempt: int 
 
 
 @transaction.atomic
+def hide_comment(comment: Comment, *, by, reason: str, note: str, site_url: str) -> None:
+    """A moderator hides a comment, upholding its open flags: its author and each flagger
+    are told."""
+    upheld = comment.hide(by=by, reason=reason, note=note)
+    send_later([*_hidden_email(comment, site_url), *_flag_outcome_emails(upheld, site_url)])
+
+
+@transaction.atomic
+def dismiss_flags(comment: Comment, *, by, note: str, site_url: str) -> int:
+    """A moderator rejects a comment's open flags; each flagger is told. Returns how many."""
+    dismissed = comment.dismiss_flags(by=by, note=note)
+    send_later(_flag_outcome_emails(dismissed, site_url))
+    return len(dismissed)
+
+
+def _email(template: str, context: dict, *, subject: str, to, site_url: str, **kwargs):
+    """An email to member `to`, its times in their time zone."""
+    context = {
+        **context,
+        "recipient": to,
+        "site_name": settings.SITE_NAME,
+        "guidelines_url": site_url + GUIDELINES_URL,
+        "contact_email": settings.MODERATION_CONTACT_EMAIL,
+    }
+    with timezone.override(zone_of(to)):
+        body = render_to_string(f"comments/email/{template}", context)
+    return EmailMessage(
+        subject=header_text(f"[{settings.SITE_NAME}] {subject}"), body=body, to=[to.email], **kwargs
+    )
+
+
+def _hidden_email(comment: Comment, site_url: str) -> list[tuple[str, EmailMessage]]:
+    """To its author only: the one member who may read the hidden text."""
+    author = comment.author
+    if author is None or not author.email:
+        return []
+    message = _email(
+        "hidden.txt",
+        {"comment": comment, "comment_url": site_url + comment.get_absolute_url()},
+        subject=f"A moderator hid your comment on “{comment.review.title}”",
+        to=author,
+        site_url=site_url,
+        headers={"Reply-To": settings.MODERATION_CONTACT_EMAIL},
+    )
+    return [(f"hidden:{comment.pk}:{comment.hidden_at:%Y%m%d%H%M%S%f}", message)]
+
+
+def _flag_outcome_emails(flags: list[Flag], site_url: str) -> list[tuple[str, EmailMessage]]:
+    """One short email per flag: what a moderator decided, never the flagged text."""
+    emails = []
+    for flag in flags:
+        if not flag.flagger.email:
+            continue
+        upheld = flag.outcome == FlagOutcome.UPHELD
+        review = flag.comment.review
+        message = _email(
+            "flag_outcome.txt",
+            {
+                "upheld": upheld,
+                "review": review,
+                "review_url": site_url + review.get_absolute_url(),
+            },
+            subject="The comment you flagged was hidden"
+            if upheld
+            else "The comment you flagged was reviewed",
+            to=flag.flagger,
+            site_url=site_url,
+        )
+        emails.append((f"flag-outcome:{flag.pk}", message))
+    return emails
+
+
+def _suspension_email(member, site_url: str) -> list[tuple[str, EmailMessage]]:
+    if not member.email:
+        return []
+    message = _email(
+        "suspended.txt",
+        {"member": member},
+        subject="Your account is suspended",
+        to=member,
+        site_url=site_url,
+        headers={"Reply-To": settings.MODERATION_CONTACT_EMAIL},
+    )
+    return [(f"suspended:{member.pk}:{member.suspended_at:%Y%m%d%H%M%S%f}", message)]
+
+
+@transaction.atomic
 def suspend_member(
-    member, *, by, until: datetime | None, reason: str, hide_comments: bool = False
+    member,
+    *,
+    by,
+    until: datetime | None,
+    reason: str,
+    hide_comments: bool = False,
+    site_url: str = "",
 ) -> int:
-    """Suspend `member` until a date (None: indefinitely); optionally hide all their
-    visible comments. Returns how many comments were hidden."""
+    """Suspend `member` until a date (None: indefinitely) and, given `site_url` (where the
+    links in emails start), email them why; optionally hide all their visible comments.
+    Returns how many comments were hidden."""
     member.suspended_at = timezone.now()
     member.suspended_until = until
     member.suspension_reason = reason
     member.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
-    note = f"Until {until:%Y-%m-%d %H:%M}" if until else "Indefinitely"
+    note = f"Until {moment_text(until)}" if until else "Indefinitely"
     hidden = 0
     if hide_comments:
         for comment in member.comments.filter(hidden_at__isnull=True, deleted_at__isnull=True):
@@ -97,6 +211,8 @@ def suspend_member(
     ModerationAction.record(
         ModerationAction.Action.SUSPEND, actor=by, member=member, reason=reason, note=note
     )
+    if site_url:
+        send_later(_suspension_email(member, site_url))
     return hidden
 
 

@@ -1,19 +1,30 @@
 """Emails about new comments: to the author of the comment replied to, and to the
 members who follow the question. Built and sent by a background task, enqueued in the
-transaction that makes the comment visible (posting it, or approving it)."""
+transaction that makes the comment visible (posting it, or approving it). Each is written
+in its recipient's time zone, and names the author's role on the review (comments/roles.py).
+
+A review's guest reviewer, once an editor links their account to it, follows every question
+of the review: they hear of each new comment by default, and the follow email's one-click
+link stops them, question by question, as it does for any follower.
+"""
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models.signals import post_save, pre_save
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from journalclub.inputs import header_text
+from journalclub.times import zone_of
 from outbox.tasks import queue_emails, retry_task_later, send_now
+from posts.models import Contributor, Question, Review
 
 from .models import Comment, QuestionFollow
+from .roles import author_group, badge_of
 
 # The one-click links in emails: a signed id, each purpose with its own salt (those of the
 # links already sent), so a token works for its own purpose only.
@@ -52,20 +63,29 @@ def _one_click_unsubscribe(url: str) -> dict:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+def author_name(comment: Comment) -> str:
+    """The author as emails name them, with their role on the review if they have one:
+    "Amara Okafor (Guest reviewer)". Reads `comment.review.reviewer` and `author_group`."""
+    if comment.author is None:
+        return "A member"
+    badge = badge_of(comment, comment.review)
+    return f"{comment.author.public_name} ({badge})" if badge else comment.author.public_name
+
+
 def reply_email(reply: Comment, recipient, site_url: str) -> EmailMessage:
     unsubscribe = site_url + unsubscribe_url("replies", recipient.pk)
+    author = author_name(reply)
     context = {
         "reply": reply,
+        "author": author,
         "recipient": recipient,
         "comment_url": site_url + reply.get_absolute_url(),
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }
     return EmailMessage(
-        subject=header_text(
-            f"{reply.author.public_name} replied to your comment on “{reply.review.title}”"
-        ),
-        body=render_to_string("comments/email/reply.txt", context),
+        subject=header_text(f"{author} replied to your comment on “{reply.review.title}”"),
+        body=_in_zone_of(recipient, "comments/email/reply.txt", context),
         to=[recipient.email],
         headers=_one_click_unsubscribe(unsubscribe),
     )
@@ -78,14 +98,17 @@ def follow_emails(comment: Comment, site_url: str) -> list[EmailMessage]:
         .exclude(member_id=comment.author_id)
         .select_related("member")
     )
-    author = comment.author.public_name if comment.author else "A member"
+    author = author_name(comment)
     emails = []
     for follow in follows:
         if not follow.member.email:
             continue
         unsubscribe = site_url + unsubscribe_url("follow", follow.pk)
+        reviewer = follow.member_id == comment.review.reviewer.user_id
         context = {
             "comment": comment,
+            "author": author,
+            "reviewer": reviewer,
             "recipient": follow.member,
             "comment_url": site_url + comment.get_absolute_url(),
             "unsubscribe_url": unsubscribe,
@@ -94,9 +117,11 @@ def follow_emails(comment: Comment, site_url: str) -> list[EmailMessage]:
         emails.append(
             EmailMessage(
                 subject=header_text(
-                    f"{author} commented on a question you follow: “{comment.review.title}”"
+                    f"{author} commented on your review “{comment.review.title}”"
+                    if reviewer
+                    else f"{author} commented on a question you follow: “{comment.review.title}”"
                 ),
-                body=render_to_string("comments/email/follow.txt", context),
+                body=_in_zone_of(follow.member, "comments/email/follow.txt", context),
                 to=[follow.member.email],
                 headers=_one_click_unsubscribe(unsubscribe),
             )
@@ -113,7 +138,8 @@ def notify_about_new_comment(comment_id: int, site_url: str, attempt: int = 1) -
     with retry_task_later(notify_about_new_comment, comment_id, site_url, attempt=attempt):
         comment = (
             Comment.objects.visible()
-            .select_related("author", "review", "question", "parent__author")
+            .select_related("author", "review__reviewer", "question", "parent__author")
+            .annotate(author_group=author_group())
             .filter(pk=comment_id)
             .first()
         )
@@ -127,3 +153,47 @@ def notify_about_new_comment(comment_id: int, site_url: str, attempt: int = 1) -
         with transaction.atomic():
             emails = queue_emails([(f"comment:{comment.pk}", message) for message in messages])
     return send_now(emails)
+
+
+def _in_zone_of(recipient, template: str, context: dict) -> str:
+    with timezone.override(zone_of(recipient)):
+        return render_to_string(template, context)
+
+
+def follow_own_review(reviews) -> None:
+    """Each review's guest reviewer, when their account is linked, follows its questions
+    (those they follow already are left as they are)."""
+    questions = Question.objects.filter(
+        review__in=reviews, review__reviewer__user__isnull=False
+    ).values_list("pk", "review__reviewer__user")
+    follows = [QuestionFollow(question_id=pk, member_id=user_id) for pk, user_id in questions]
+    QuestionFollow.objects.bulk_create(follows, ignore_conflicts=True)
+
+
+# What links a review to its reviewer's account, on each model that can change it.
+LINKS = {Contributor: "user_id", Review: "reviewer_id"}
+
+
+def _note_link_before(sender, instance, **kwargs) -> None:
+    # Only a new link follows: saving a review again must not undo an unsubscription.
+    field = LINKS[sender]
+    saved = sender.objects.filter(pk=instance.pk) if instance.pk else sender.objects.none()
+    instance._link_before = saved.values_list(field, flat=True).first()
+
+
+def _follow_when_linked(sender, instance, created: bool = False, **kwargs) -> None:
+    if sender is Question:
+        if created:
+            follow_own_review(Review.objects.filter(pk=instance.review_id))
+    elif getattr(instance, LINKS[sender]) != getattr(instance, "_link_before", None):
+        reviews = Review.objects.filter(reviewer=instance) if sender is Contributor else [instance]
+        follow_own_review(reviews)
+
+
+def follow_reviews_when_linked() -> None:
+    """Connected once the apps are ready (comments/apps.py)."""
+    for model in (Contributor, Review, Question):
+        uid = f"comments:reviewer-follows:{model.__name__}"
+        if model in LINKS:
+            pre_save.connect(_note_link_before, sender=model, dispatch_uid=uid)
+        post_save.connect(_follow_when_linked, sender=model, dispatch_uid=uid)

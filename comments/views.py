@@ -42,11 +42,13 @@ from .models import (
 from .moderation import (
     FlagRefused,
     flag_comment,
+    hide_comment,
     lift_suspension,
     needs_approval,
     suspend_member,
 )
 from .moderation import delete_account as delete_member
+from .moderation import dismiss_flags as dismiss_open_flags
 from .notifications import notify_about_new_comment, unsubscribe_target
 
 logger = logging.getLogger("journalclub.comments")
@@ -101,7 +103,7 @@ def _get_comment_target(request: HttpRequest, slug: str) -> tuple[Question, Comm
 def _get_own_comment(request: HttpRequest, pk: int) -> Comment:
     """A comment of the signed-in member, on a review they can see; 404 for anyone else's."""
     return get_object_or_404(
-        Comment.objects.select_related("review", "question", "author"),
+        Comment.objects.select_related("review", "question", "author", "parent"),
         pk=pk,
         author=request.user,
         review__in=Review.objects.published(),
@@ -189,14 +191,40 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
-        Comment.objects.select_related("review", "question"),
+        Comment.objects.select_related("review", "question", "parent"),
         pk=pk,
         review__in=Review.objects.visible_to(request.user),
     )
-    location = comment_location(comment, Viewer.of(request.user))
+    viewer = Viewer.of(request.user)
+    location = comment_location(comment, viewer)
+    # Deleted after it was out for everyone to read: links to it lead on to its thread.
+    if comment.is_deleted and comment.approved:
+        location = location or _place_above(comment, viewer)
+        messages.info(
+            request, "This comment was deleted by its author.", extra_tags=_anchor(location)
+        )
+        return HttpResponseRedirect(location)
     if location is None:
         raise Http404("This comment is not shown.")
     return HttpResponseRedirect(location)
+
+
+def _place_above(comment: Comment, viewer: Viewer) -> str:
+    """Where a comment that no longer shows was in its thread for `viewer`: at the nearest
+    comment above it that shows, else at its question on the review page."""
+    above = comment.parent
+    while above is not None:
+        if (location := comment_location(above, viewer)) is not None:
+            return location
+        above = above.parent
+    return f"{comment.review.get_absolute_url()}#question-{comment.question.number}"
+
+
+def _anchor(location: str) -> str:
+    """The comment anchor `location` opens at, if any: a message about that comment shows
+    beside it (templatetags/comment_notices.py)."""
+    fragment = location.rpartition("#")[2]
+    return fragment if fragment.startswith("comment-") else ""
 
 
 # Members' actions
@@ -208,7 +236,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     question, parent = _get_comment_target(request, slug)
     form = CommentForm(request.POST, author=request.user)
     if not form.is_valid():
-        if (earlier := form.earlier_submission()) is not None:
+        if (earlier := form.earlier_submission(question)) is not None:
             return _posted(request, earlier)  # sent again (a double click) past the limit
         return _render_form_again(request, question, parent, form)
     reply_to, depth = parent.reply_position() if parent else (None, 0)
@@ -229,7 +257,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             if comment.approved:
                 notify_about_new_comment.enqueue(comment.pk, _site_url(request))
     except DatabaseError as error:
-        if isinstance(error, IntegrityError) and (earlier := form.earlier_submission()):
+        if isinstance(error, IntegrityError) and (earlier := form.earlier_submission(question)):
             # The same sending again: a double click, a retry after a lost answer.
             return _posted(request, earlier)
         logger.exception("comment could not be saved", extra={"event": "comment_save_failed"})
@@ -249,13 +277,15 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _posted(request: HttpRequest, comment: Comment) -> HttpResponse:
     """To the comment just posted, with a word on when others see it."""
+    # Shown beside the comment, where the page opens (templatetags/comment_notices.py).
     if comment.approved:
-        messages.success(request, "Your comment is posted.")
+        messages.success(request, "Your comment is posted.", extra_tags=comment.anchor)
     else:
         messages.info(
             request,
             "Thanks! As this is your first comment, a moderator will approve it before others "
             "see it.",
+            extra_tags=comment.anchor,
         )
     location = comment_location(comment, Viewer.of(request.user), exact_page=False)
     return HttpResponseRedirect(location or comment.review.get_absolute_url())
@@ -312,8 +342,12 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Already deleted.")
     if request.method == "POST":
         comment.delete_by_author()
-        messages.success(request, "Your comment is deleted.")
-        return redirect(comment.review)
+        # Back to where it was: its "deleted" placeholder holds its place while replies
+        # below it show; else the comment it answered, or its question.
+        viewer = Viewer.of(request.user)
+        location = comment_location(comment, viewer) or _place_above(comment, viewer)
+        messages.success(request, "Your comment is deleted.", extra_tags=_anchor(location))
+        return HttpResponseRedirect(location)
     return render(request, "comments/delete.html", {"comment": comment})
 
 
@@ -412,9 +446,13 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_moderated_comment(request, pk, "comments.hide_comment")
     form = HideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not comment.is_hidden:
-            comment.hide(
-                by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        if comment.actions_for(Viewer.of(request.user)).hide:
+            hide_comment(
+                comment,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                site_url=_site_url(request),
             )
         messages.success(request, "The comment is hidden.")
         return _back(request, comment)
@@ -451,7 +489,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def dismiss_flags(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_moderated_comment(request, pk, "comments.resolve_flag")
     if comment.flags.open().exists() and (note := _moderator_note(request)) is not None:
-        comment.dismiss_flags(by=request.user, note=note)
+        dismiss_open_flags(comment, by=request.user, note=note, site_url=_site_url(request))
         messages.success(request, "The flags are dismissed.")
     return _back(request, comment)
 
@@ -541,6 +579,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
             until=form.until_datetime(),
             reason=form.cleaned_data["reason"],
             hide_comments=form.cleaned_data["hide_comments"],
+            site_url=_site_url(request),
         )
         messages.success(request, f"{member.public_name} is suspended. Comments hidden: {hidden}.")
         return redirect("comments:member", pk=member.pk)

@@ -20,6 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from html.parser import HTMLParser
 from xml.etree import ElementTree as etree
 
 import markdown as markdown_lib
@@ -240,10 +241,14 @@ class _CheckedHtmlBlockPreprocessor(md_in_html.HtmlBlockPreprocessor):
 
 
 def _editorial_markdown() -> markdown_lib.Markdown:
-    """Headings start at h3 so they sit under the page's h2s."""
+    """Headings start at h3 so they sit under the page's h2s; bare URLs become links, as
+    in comments."""
     return markdown_lib.Markdown(
-        extensions=["extra", "sane_lists", "toc"],
-        extension_configs={"toc": {"baselevel": 3, "anchorlink": False}},
+        extensions=["extra", "sane_lists", "toc", "pymdownx.magiclink"],
+        extension_configs={
+            "toc": {"baselevel": 3, "anchorlink": False},
+            "pymdownx.magiclink": {"hide_protocol": False},
+        },
         output_format="html",
     )
 
@@ -338,3 +343,24 @@ def render_comment(text: str) -> SafeString:
         return mark_safe("")
     # mark_safe is only ever applied to nh3's output.
     return mark_safe(_comment_cleaner.clean(_to_html(text, _comment_markdown)))
+
+
+class _TagNames(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.names: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag not in self.names:
+            self.names.append(tag)
+
+
+def dropped_editorial_tags(text: str) -> list[str]:
+    """The tags an editor's Markdown makes that the site removes ("img" for an image, any
+    raw HTML outside the allowlist), in order of appearance. Their text, if any, stays."""
+    if not text:
+        return []
+    parser = _TagNames()
+    parser.feed(_to_html(text, _editorial_markdown))
+    parser.close()
+    return [name for name in parser.names if name not in EDITORIAL_TAGS]

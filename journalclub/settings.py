@@ -59,6 +59,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env_str("SITE_NAME", "Journal Club")
+# The sites framework (for the flat pages: the community guidelines) names this one site;
+# its domain, set from here by a migration, is the one feeds and sitemaps link to.
+SITE_ID = 1
+SITE_DOMAIN = env_str(
+    "SITE_DOMAIN", "localhost:8000" if DEBUG else next(iter(ALLOWED_HOSTS), "localhost").lstrip(".")
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -82,6 +90,7 @@ INSTALLED_APPS = [
     "comments",
     "search",
     "outbox",
+    "subscriptions",
     "journalclub",
 ]
 
@@ -99,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "journalclub.times.ActivateTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -177,7 +187,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+# allauth's interface in sentence case, as the site writes it (only the strings that change).
+LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
+# Members may choose their own zone (accounts.User.time_zone); times show their zone.
+TIME_ZONE = env_str("TIME_ZONE", "America/Toronto")
 USE_I18N = True
 USE_TZ = True
 
@@ -213,6 +226,9 @@ if _email_backend == EMAIL_BACKENDS["smtp"]:
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Journal Club <journalclub@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Where members write to ask for a moderator's decision to be reviewed (the Reply-To of the
+# emails that tell them of one).
+MODERATION_CONTACT_EMAIL = env_str("MODERATION_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # HTTPS and browser protections. Production defaults are strict; a development server
 # (DEBUG on) speaks plain HTTP.
@@ -286,11 +302,23 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address (a button on the link's page: scanners open links, they don't post
+# forms) signs in the member who signed up in this browser and takes them back to the page
+# they came from (the sign-up form's `next`).
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Members are greeted by their display name; usernames are internal and never shown.
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+# Signing in counts as confirming access to the account (accounts/adapter.py) for this long:
+# time enough to install an authenticator app and set it up without the password again.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 15 * 60)
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# Sign-in apps work whichever sites they are linked to: this is a single site.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 # ORCID sign-in shows up once configured: here from the environment, or as a SocialApp
 # added in the admin.
 SOCIALACCOUNT_PROVIDERS = {"orcid": {"BASE_DOMAIN": "orcid.org", "MEMBER_API": False}}

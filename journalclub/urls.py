@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.flatpages.views import flatpage
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -16,8 +17,11 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("", include("comments.urls")),
     path("search/", include("search.urls")),
+    path("", include("subscriptions.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # Editors write the community guidelines in the admin (Flat pages).
+    path("guidelines/", flatpage, {"url": "/guidelines/"}, name="guidelines"),
     path("healthz", views.healthz, name="healthz"),
     # Pages that do not name an icon (the admin's) make browsers ask for this one.
     path("favicon.ico", views.favicon),

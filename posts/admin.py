@@ -1,18 +1,74 @@
+from collections import Counter
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, QueryDict
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from comments.export import export_response
+from comments.export import can_export, export_response
 from journalclub.admin import StrictInputMixin
+from journalclub.markdown import dropped_editorial_tags, render_editorial
+from journalclub.times import moment_text
 
+from . import crossref
+from .forms import FILL_FROM_DOI, ArticleForm, NumberedItemForm, NumberedItemFormSet
 from .models import Article, Contributor, KeyFinding, Question, Review, Series, Topic
+
+EDITOR_MEDIA = forms.Media(js=["js/admin-editor.js"], css={"all": ["css/admin-editor.css"]})
+
+
+def dropped_content_warnings(subject: str, text: str) -> list[str]:
+    """What the site will not show of an editor's Markdown, said plainly:
+    "The commentary contains an image, which the site does not show." """
+    tags = dropped_editorial_tags(text)
+    warnings = []
+    if "img" in tags:
+        warnings.append(f"{subject} contains an image, which the site does not show.")
+    if html_tags := [f"<{tag}>" for tag in tags if tag != "img"]:
+        warnings.append(
+            f"{subject} contains HTML ({', '.join(html_tags)}), which the site does not show."
+        )
+    return warnings
+
+
+class MarkdownPreviewMixin:
+    """Marks the Markdown fields (`markdown_subjects`: field name -> how a warning names it)
+    for static/js/admin-editor.js, which previews them as the editor types."""
+
+    markdown_subjects: dict[str, str] = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.markdown_subjects:
+            field.widget.attrs["data-markdown-preview"] = reverse("admin:posts_markdown_preview")
+            field.widget.attrs["data-markdown-subject"] = self.markdown_subjects[db_field.name]
+        return field
+
+    def warn_of_dropped_content(self, request: HttpRequest, obj) -> None:
+        for name, subject in self.markdown_subjects.items():
+            for warning in dropped_content_warnings(subject, getattr(obj, name)):
+                messages.warning(request, warning)
 
 
 @admin.register(Series)
-class SeriesAdmin(StrictInputMixin, admin.ModelAdmin):
+class SeriesAdmin(MarkdownPreviewMixin, StrictInputMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "review_count")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+    markdown_subjects = {"description": "The description"}
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + EDITOR_MEDIA
+
+    def save_model(self, request: HttpRequest, obj: Series, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self.warn_of_dropped_content(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(review_total=Count("reviews"))
@@ -31,14 +87,58 @@ class TopicAdmin(StrictInputMixin, admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(StrictInputMixin, admin.ModelAdmin):
+    form = ArticleForm
+    # Enter in a field presses the form's first button: Save, not "Fill in from DOI".
+    save_on_top = True
     list_display = ("title", "authors", "year", "journal", "doi", "open_access")
     list_filter = ("open_access", "year")
     search_fields = ("title", "authors", "journal", "doi")
+    # The first fieldset is followed by the "Fill in from DOI" button (the change form).
     fieldsets = (
-        (None, {"fields": ("authors", "year", "title")}),
+        (None, {"fields": ("doi",)}),
+        ("Citation", {"fields": ("authors", "year", "title")}),
         ("Where it was published", {"fields": ("journal", "volume", "issue", "pages")}),
-        ("Links", {"fields": ("doi", "url", "open_access")}),
+        ("Links", {"fields": ("url", "open_access")}),
     )
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + EDITOR_MEDIA
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Looked up before the admin opens its transaction: the network is slow.
+        if request.method == "POST" and FILL_FROM_DOI in request.POST:
+            request.POST = self.filled_from_doi(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def filled_from_doi(self, request: HttpRequest) -> QueryDict:
+        """The form as posted, with what Crossref knows of its DOI in place of what was typed.
+        When the lookup fails, the form as posted and a message saying so."""
+        data = request.POST.copy()
+        doi_field = Article._meta.get_field("doi")
+        try:
+            doi = doi_field.clean(data.get("doi", ""), None)
+        except ValidationError:
+            doi = ""
+        if not doi:
+            messages.error(
+                request, "Enter a DOI such as 10.1177/26334895221105585, then fill in from DOI."
+            )
+            return data
+        try:
+            details = crossref.article_details(doi)
+        except crossref.NotFound:
+            messages.warning(
+                request, f"Crossref does not know the DOI {doi}; fill in the fields yourself."
+            )
+            return data
+        except crossref.CrossrefError:
+            messages.warning(request, "Crossref did not answer; fill in the fields yourself.")
+            return data
+        for name, value in details.items():
+            data[name] = value
+        messages.success(request, "Filled in from Crossref: check the details, then save.")
+        return data
 
 
 @admin.register(Contributor)
@@ -48,23 +148,30 @@ class ContributorAdmin(StrictInputMixin, admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-class KeyFindingInline(StrictInputMixin, admin.TabularInline):
+class KeyFindingInline(MarkdownPreviewMixin, StrictInputMixin, admin.TabularInline):
     model = KeyFinding
+    form = NumberedItemForm
+    formset = NumberedItemFormSet
     extra = 1
     fields = ("position", "text")
+    markdown_subjects = {"text": "This key finding"}
 
 
-class QuestionInline(StrictInputMixin, admin.TabularInline):
+class QuestionInline(MarkdownPreviewMixin, StrictInputMixin, admin.TabularInline):
     model = Question
+    form = NumberedItemForm
+    formset = NumberedItemFormSet
     extra = 1
     fields = ("position", "text")
+    markdown_subjects = {"text": "This question"}
 
 
 @admin.register(Review)
-class ReviewAdmin(StrictInputMixin, admin.ModelAdmin):
-    list_display = ("title", "series", "reviewer", "status", "published_at", "discussion_open")
+class ReviewAdmin(MarkdownPreviewMixin, StrictInputMixin, admin.ModelAdmin):
+    # Narrow enough for a 1280-pixel screen with the admin's sidebar open.
+    list_display = ("title", "series_name", "publication", "discussion")
     list_filter = ("status", "series", "topics", "discussion_open")
-    list_select_related = ("series", "reviewer")
+    list_select_related = ("series",)
     search_fields = ("title", "standfirst", "article__title", "article__authors", "reviewer__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("article", "reviewer", "series", "topics")
@@ -80,13 +187,94 @@ class ReviewAdmin(StrictInputMixin, admin.ModelAdmin):
         ("What brokers said", {"fields": ("synthesis", "synthesis_published_at")}),
         ("Publishing", {"fields": ("status", "published_at", "discussion_open")}),
     )
+    markdown_subjects = {
+        "background": "The background",
+        "summary": "The plain-language summary",
+        "commentary": "The commentary",
+        "synthesis": "The synthesis",
+    }
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + EDITOR_MEDIA
+
+    def get_urls(self) -> list:
+        preview = self.admin_site.admin_view(require_POST(self.markdown_preview))
+        return [
+            path("markdown-preview/", preview, name="posts_markdown_preview"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="series", ordering="series__name")
+    def series_name(self, review: Review) -> str:
+        return review.series.name  # as text, so that it wraps (a foreign key's column doesn't)
+
+    @admin.display(description="discussion", boolean=True, ordering="discussion_open")
+    def discussion(self, review: Review) -> bool:
+        return review.discussion_open
+
+    @admin.display(description="status", ordering="published_at")
+    def publication(self, review: Review) -> str:
+        if review.is_scheduled:
+            return f"Scheduled for {moment_text(review.published_at)}"
+        return review.get_status_display()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        review = self.get_object(request, object_id)
+        if review is not None:
+            extra_context = {
+                "public_url": request.build_absolute_uri(review.get_absolute_url()),
+                "publication_moment": moment_text(review.published_at),
+                "can_export": can_export(request.user),
+                "review": review,
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        review = form.instance
+        self.warn_of_dropped_content(request, review)
+        for number, finding in enumerate(review.findings.all(), start=1):
+            for warning in dropped_content_warnings(f"Key finding {number}", finding.text):
+                messages.warning(request, warning)
+        for number, question in enumerate(review.questions.all(), start=1):
+            for warning in dropped_content_warnings(f"Question {number}", question.text):
+                messages.warning(request, warning)
 
     @admin.action(description="Publish the selected reviews", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        reviews = list(queryset)
-        for review in reviews:
+        published, scheduled = 0, Counter()
+        for review in queryset:
             review.publish()
-        self.message_user(request, f"Published {len(reviews)} review(s).", messages.SUCCESS)
+            if review.is_scheduled:
+                scheduled[review.published_at] += 1
+            else:
+                published += 1
+        if published:
+            message = ngettext("Published %d review.", "Published %d reviews.", published)
+            self.message_user(request, message % published, messages.SUCCESS)
+        for moment, count in sorted(scheduled.items()):
+            message = ngettext(
+                "Scheduled %(count)d review for %(moment)s: readers see it from then.",
+                "Scheduled %(count)d reviews for %(moment)s: readers see them from then.",
+                count,
+            )
+            self.message_user(
+                request, message % {"count": count, "moment": moment_text(moment)}, messages.SUCCESS
+            )
+
+    def markdown_preview(self, request: HttpRequest) -> HttpResponse:
+        """An editor's Markdown as the site will show it, with what it will not show."""
+        if not request.user.has_perm("posts.change_review"):
+            return HttpResponseForbidden("Only editors may preview.")
+        text = request.POST.get("text", "")
+        subject = request.POST.get("subject", "") or "The text"
+        context = {
+            "html": render_editorial(text),
+            "warnings": dropped_content_warnings(subject[:40], text),
+        }
+        return render(request, "admin/posts/markdown_preview.html", context)
 
     @admin.action(description="Export discussion as CSV", permissions=["change"])
     def export_discussion_csv(

@@ -14,6 +14,7 @@ urlpatterns = [
         cache_anonymous_page(views.ReviewDetailView.as_view(), scope=review_scope),
         name="review_detail",
     ),
+    path("topics/", cache_anonymous_page(views.TopicListView.as_view()), name="topic_list"),
     path(
         "topics/<slug:slug>/",
         cache_anonymous_page(views.TopicDetailView.as_view()),

@@ -2,8 +2,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
-from django.http import Http404
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
@@ -31,25 +31,39 @@ class ReviewPagesView(ListView):
 
 
 class ReviewListView(ReviewPagesView):
-    """The home page: published reviews, newest first, optionally of one topic."""
+    """The home page: published reviews, newest first."""
 
     template_name = "posts/review_list.html"
 
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # The home page once filtered by topic: each topic has one page, its own.
+        if slug := request.GET.get("topic"):
+            url = get_object_or_404(Topic, slug=slug).get_absolute_url()
+            if page := whole_number(request.GET.get(self.page_kwarg)):
+                url += f"?{self.page_kwarg}={page}"
+            return HttpResponsePermanentRedirect(url)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self) -> QuerySet:
-        reviews = with_comment_counts(Review.objects.for_cards())
-        self.topic = None
-        if slug := self.request.GET.get("topic"):
-            self.topic = get_object_or_404(Topic, slug=slug)
-            reviews = reviews.filter(topics=self.topic)
-        return reviews
+        return with_comment_counts(Review.objects.for_cards())
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(
-            topic=self.topic,
             topics=Topic.objects.filter(reviews__in=Review.objects.published()).distinct(),
             active_discussions=active_discussions(Review.objects.all())[:5],
             **kwargs,
         )
+
+
+class TopicListView(ListView):
+    """Every topic with published reviews, each with how many."""
+
+    template_name = "posts/topic_index.html"
+    context_object_name = "topics"
+
+    def get_queryset(self) -> QuerySet:
+        published = Count("reviews", filter=Q(reviews__in=Review.objects.published()))
+        return Topic.objects.annotate(review_count=published).filter(review_count__gt=0)
 
 
 class TopicDetailView(ReviewPagesView):

@@ -10,14 +10,18 @@ them elsewhere, so the results are the same for every reader.
 """
 
 import re
-from functools import cached_property
+from functools import cache, cached_property
+from html import unescape
 
+import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -27,8 +31,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, Replace
-from django.utils.html import format_html, format_html_join
+from django.db.models.functions import Coalesce, Concat, Replace
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
 
 from comments.models import Comment
@@ -41,7 +45,12 @@ CONFIG = "english"
 # text it reads, so once the headline is escaped each one left is a mark we asked for.
 START, STOP = "\ue000", "\ue001"
 REVIEW_TEXT_FIELDS = ("standfirst", "summary", "commentary", "background")
-CITATION_FIELDS = ("article__authors", "article__title", "article__journal")
+# What snippets are made of: the same texts, rendered (standfirst is plain text already).
+REVIEW_SNIPPET_FIELDS = ("standfirst", "summary_html", "commentary_html", "background_html")
+CITATION_FIELDS = ("article__authors", "article__title", "article__journal", "reviewer__name")
+MIN_STEM = 3  # a shorter stem would match too many words: such a word is matched as typed
+# The end tags of blocks: the words either side of one are separate words in the text.
+BLOCK_END = re.compile(r"(</(?:p|li|h\d|blockquote|pre|td|th)>|<br\s*/?>)", re.IGNORECASE)
 
 
 def _postgres() -> bool:
@@ -52,6 +61,31 @@ def terms(q: str) -> list[str]:
     return re.findall(r"\w+", q)[:MAX_TERMS]
 
 
+@cache
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
+def stem(word: str) -> str:
+    """What the words of `word`'s family begin with: its Snowball stem, less the "i" that
+    Snowball puts for a final "y" ("repositories", "repository": "repositor")."""
+    root = _stemmer().stemWord(word.lower())
+    if root.endswith("i") and len(root) > MIN_STEM:
+        root = root[:-1]
+    return root if len(root) >= MIN_STEM and word.lower().startswith(root) else word.lower()
+
+
+def word_pattern(word: str) -> str:
+    """A regular expression for the words of `word`'s family: the stem after anything but a
+    letter or digit (a Markdown "_" may come before it), then the rest of the word."""
+    return rf"(?<![^\W_]){re.escape(stem(word))}\w*"
+
+
+def plain_text(html: str) -> str:
+    """Rendered HTML as the text a reader sees, on one line: no tags, no entities."""
+    return " ".join(unescape(strip_tags(BLOCK_END.sub(r"\1 ", html))).split())
+
+
 def _item_texts(model) -> Subquery:
     """A review's key findings or questions as one text."""
     items = model.objects.filter(review=OuterRef("pk")).order_by().values("review")
@@ -59,11 +93,41 @@ def _item_texts(model) -> Subquery:
 
 
 def _review_text() -> Concat:
-    parts = [part for field in REVIEW_TEXT_FIELDS for part in (F(field), Value(" "))]
+    parts = [part for field in REVIEW_SNIPPET_FIELDS for part in (F(field), Value(" "))]
     return Concat(*parts[:-1], output_field=TextField())
 
 
-def _headline(text, tsquery: SearchQuery) -> SearchHeadline:
+def _question_number() -> Coalesce:
+    """The number readers see on a comment's question: its rank in its review."""
+    earlier = (
+        Question.objects.filter(review=OuterRef("review_id"))
+        .filter(
+            Q(position__lt=OuterRef("question__position"))
+            | Q(position=OuterRef("question__position"), pk__lt=OuterRef("question_id"))
+        )
+        .order_by()
+        .values("review")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(earlier), 0) + 1
+
+
+class _WithoutTags(Func):
+    """PostgreSQL: rendered HTML without its tags, a space for each end of a block. Its
+    entities stay encoded, so no text in it reads as a tag."""
+
+    template = (
+        "REGEXP_REPLACE(REGEXP_REPLACE(%(expressions)s, "
+        "'(</(p|li|h[1-6]|blockquote|pre|td|th)>|<br\\s*/?>)', ' ', 'gi'), '<[^>]*>', '', 'g')"
+    )
+    output_field = TextField()
+
+
+def _headline(html, tsquery: SearchQuery) -> SearchHeadline:
+    """ts_headline's passage of the text of `html` (ts_headline itself puts a space for
+    every tag, even inside a sentence)."""
+    text = _WithoutTags(html)
     without_markers = Replace(Replace(text, Value(START), Value("")), Value(STOP), Value(""))
     return SearchHeadline(
         without_markers,
@@ -78,18 +142,23 @@ def _headline(text, tsquery: SearchQuery) -> SearchHeadline:
 
 
 def _review_matches(term: str) -> Q:
+    pattern = word_pattern(term)
     match = Q()
     for field in ("title", *REVIEW_TEXT_FIELDS, *CITATION_FIELDS):
-        match |= Q(**{f"{field}__icontains": term})
+        match |= Q(**{f"{field}__iregex": pattern})
     for model in (KeyFinding, Question):
-        match |= Q(Exists(model.objects.filter(review=OuterRef("pk"), text__icontains=term)))
+        match |= Q(Exists(model.objects.filter(review=OuterRef("pk"), text__iregex=pattern)))
     return match
 
 
 def search_reviews(q: str) -> QuerySet:
     """Published reviews matching `q`, best first: on PostgreSQL by weighted rank (title, then
     standfirst and citation, then the body); elsewhere title matches first, then newest."""
-    reviews = Review.objects.published().select_related("article").annotate(kind=Value("review"))
+    reviews = (
+        Review.objects.published()
+        .select_related("article", "reviewer")
+        .annotate(kind=Value("review"))
+    )
     if _postgres():
         tsquery = SearchQuery(q, search_type="websearch", config=CONFIG)
         document = (
@@ -118,7 +187,7 @@ def search_reviews(q: str) -> QuerySet:
         return reviews.none()
     in_title = Q()
     for word in words:
-        in_title |= Q(title__icontains=word)
+        in_title |= Q(title__iregex=word_pattern(word))
     return (
         reviews.filter(*(_review_matches(word) for word in words))
         .annotate(
@@ -134,8 +203,8 @@ def search_comments(q: str) -> QuerySet:
     comments = (
         Comment.objects.visible()
         .filter(review__in=Review.objects.published())
-        .select_related("review")
-        .annotate(kind=Value("comment"))
+        .select_related("review", "question", "author")
+        .annotate(kind=Value("comment"), question_number=_question_number())
     )
     if _postgres():
         tsquery = SearchQuery(q, search_type="websearch", config=CONFIG)
@@ -144,7 +213,7 @@ def search_comments(q: str) -> QuerySet:
             .filter(document=tsquery)
             .annotate(
                 rank=SearchRank(F("document"), tsquery),
-                snippet_source=_headline(F("body"), tsquery),
+                snippet_source=_headline(F("body_html"), tsquery),
             )
             .order_by("-rank", "-created_at", "-id")
         )
@@ -152,8 +221,8 @@ def search_comments(q: str) -> QuerySet:
     if not words:
         return comments.none()
     return (
-        comments.filter(*(Q(body__icontains=word) for word in words))
-        .annotate(snippet_source=F("body"))
+        comments.filter(*(Q(body__iregex=word_pattern(word)) for word in words))
+        .annotate(snippet_source=F("body_html"))
         .order_by("-created_at", "-id")
     )
 
@@ -171,20 +240,27 @@ def _marked(pieces: list[str]) -> SafeString:
 
 
 def highlight(headline: str) -> SafeString:
-    """ts_headline's text, escaped, with the matches it marked in <mark> elements."""
-    pieces = re.split(f"{START}(.*?){STOP}", headline, flags=re.DOTALL)
-    return _marked([piece.replace(START, "").replace(STOP, "") for piece in pieces])
+    """ts_headline's passage of rendered HTML as plain text, escaped, with the matches it
+    marked in <mark> elements. The marks are split off before entities are decoded, so no
+    text can forge one."""
+    text = strip_tags(BLOCK_END.sub(r"\1 ", headline))
+    pieces = re.split(f"{START}(.*?){STOP}", text, flags=re.DOTALL)
+    pieces = [
+        re.sub(r"\s+", " ", unescape(piece).replace(START, "").replace(STOP, ""))
+        for piece in pieces
+    ]
+    pieces[0], pieces[-1] = pieces[0].lstrip(), pieces[-1].rstrip()
+    return _marked(pieces)
 
 
-def excerpt(text: str, words: list[str], width: int = 240) -> SafeString:
-    """Plain text around the first match, escaped, with the matches in it marked."""
-    text = " ".join(text.split())
+def excerpt(html: str, words: list[str], width: int = 240) -> SafeString:
+    """The plain text of rendered HTML around the first match, escaped, with the words of
+    the searched words' families in it marked."""
+    text = plain_text(html)
     if not words:
         return _marked([text[:width]])
-    pattern = re.compile(
-        "(" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + ")",
-        re.IGNORECASE,
-    )
+    patterns = sorted({word_pattern(word) for word in words}, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(patterns) + ")", re.IGNORECASE)
     found = pattern.search(text)
     start = max(found.start() - width // 3, 0) if found else 0
     window = text[start : start + width]
@@ -198,7 +274,8 @@ def excerpt(text: str, words: list[str], width: int = 240) -> SafeString:
 class SearchResults:
     """The matching reviews, then the matching comments, as one sequence a Paginator can
     slice: two counts and at most two queries a page, however many things match. Each item
-    gets its `.snippet` (safe HTML) and says what it is in `.kind`."""
+    gets its `.snippet` (safe HTML) and says what it is in `.kind`; a comment also gets the
+    plain `.question_text` of the question it answers."""
 
     def __init__(self, q: str):
         self.q = q
@@ -228,4 +305,6 @@ class SearchResults:
         for item in found:
             source = item.snippet_source or ""
             item.snippet = highlight(source) if _postgres() else excerpt(source, words)
+            if item.kind == "comment":
+                item.question_text = plain_text(item.question.text_html)
         return found

@@ -19,3 +19,5 @@ MFA_REQUIRED_FOR_STAFF = False
 # The test client speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
 WHITENOISE_AUTOREFRESH = True
+# Feeds and sitemaps link to the site's domain (set by a migration): the test client's.
+SITE_DOMAIN = "testserver"

@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["journalclub", "accounts", "posts", "comments", "search", "outbox"]
+PACKAGES = ["journalclub", "accounts", "posts", "comments", "search", "outbox", "subscriptions"]
 # Django loads these once every app is ready; importing models at their top is not allowed.
 READY_HOOKS = {"apps"}
 # Modules that may import views and middleware: they wire them up.

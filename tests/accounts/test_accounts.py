@@ -3,6 +3,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
+from django.contrib.sites.models import Site
 
 from accounts.models import User
 from tests.factories import PASSWORD, make_comment, make_review, make_user
@@ -96,7 +97,7 @@ def test_allauth_pages_use_the_site_layout(client):
     page = client.get("/accounts/login/").content.decode()
     assert '<header class="site-header">' in page
     assert "/static/css/site.css" in page
-    assert "<title>Sign In · Journal Club</title>" in re.sub(r"\s+", " ", page).replace(
+    assert "<title>Sign in · Journal Club</title>" in re.sub(r"\s+", " ", page).replace(
         "> ", ">"
     ).replace(" <", "<")
     assert 'class="button' in page
@@ -155,7 +156,9 @@ def test_orcid_button_appears_only_when_configured(client, settings):
 def test_orcid_button_appears_when_configured_in_the_admin(client):
     from allauth.socialaccount.models import SocialApp
 
-    SocialApp.objects.create(provider="orcid", name="ORCID", client_id="id", secret="s")
+    app = SocialApp.objects.create(provider="orcid", name="ORCID", client_id="id", secret="s")
+    # With the sites framework installed, an app configured in the admin names its site.
+    app.sites.add(Site.objects.get_current())
     assert "/accounts/orcid/login/" in client.get("/accounts/login/").content.decode()
 
 

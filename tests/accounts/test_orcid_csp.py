@@ -3,6 +3,7 @@ that page exists only when ORCID sign-in is configured (environment or admin).""
 
 import pytest
 from allauth.socialaccount.models import SocialApp
+from django.contrib.sites.models import Site
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,14 @@ def orcid_from_the_environment(settings):
 
 @pytest.fixture
 def orcid_from_the_admin():
+    app = SocialApp.objects.create(provider="orcid", name="ORCID", client_id="id", secret="s")
+    # With the sites framework installed, an app configured in the admin names its site.
+    app.sites.add(Site.objects.get_current())
+
+
+@pytest.fixture
+def orcid_from_the_admin_without_its_site():
+    # An app added in the admin without ticking the site works all the same: there is one.
     SocialApp.objects.create(provider="orcid", name="ORCID", client_id="id", secret="s")
 
 
@@ -41,7 +50,10 @@ def test_without_orcid_no_page_names_it_and_its_sign_in_page_is_not_found(client
     assert form_action(missing) == SITE_ONLY
 
 
-@pytest.mark.parametrize("configured", ["orcid_from_the_environment", "orcid_from_the_admin"])
+@pytest.mark.parametrize(
+    "configured",
+    ["orcid_from_the_environment", "orcid_from_the_admin", "orcid_from_the_admin_without_its_site"],
+)
 def test_with_orcid_only_its_sign_in_page_names_it(client, request, configured):
     request.getfixturevalue(configured)
     for url in PAGES:
@@ -56,3 +68,5 @@ def test_with_orcid_only_its_sign_in_page_names_it(client, request, configured):
     )
     onward = client.post("/accounts/orcid/login/?process=login")
     assert onward["Location"].startswith("https://orcid.org/oauth/authorize?")
+    # ORCID's return without the state it was sent is refused, not a server error.
+    assert client.get("/accounts/orcid/login/callback/?code=x&state=y").status_code < 500

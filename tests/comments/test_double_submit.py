@@ -211,3 +211,15 @@ def test_thirty_identical_posts_at_once_make_one_comment():
     retry.force_login(member)
     assert post(retry, review, question, "Thirty times the same words.")["Location"] == location
     assert Comment.objects.count() == 1
+
+
+def test_a_key_sent_again_to_another_review_leads_nowhere_near_the_first(client, review, member):
+    """A sending names its earlier comment only on the same question: the first review,
+    since unpublished under a new address, is never revealed by a redirect."""
+    assert post(client, review, review.questions.first()).status_code == 302
+    review.status, review.slug = review.Status.DRAFT, "renamed-while-unpublished"
+    review.save()
+    other = make_review(questions=1)
+    response = post(client, other, other.questions.get())
+    assert "renamed-while-unpublished" not in response.get("Location", "")
+    assert "renamed-while-unpublished" not in response.content.decode()

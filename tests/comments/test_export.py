@@ -31,6 +31,7 @@ HEADER = [
     "text",
 ]
 START = datetime(2025, 3, 3, 14, 5, tzinfo=UTC)
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def make_moderator(**fields):
@@ -91,7 +92,8 @@ def export(client, review: Review, fmt: str):
 
 
 def parse_csv(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode())))
+    assert content.startswith(UTF8_BOM)
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_csv_has_one_row_per_shown_comment_or_placeholder_in_thread_order(
@@ -119,7 +121,7 @@ def test_csv_has_one_row_per_shown_comment_or_placeholder_in_thread_order(
          "RMIT University", "Reply to deleted."],
         [str(c["second"].pk), "2", "", "0", "Bob Broker", "", "On question 2."],
     ]  # fmt: skip
-    assert rows[0][6:8] == ["2025-03-03T14:05:00+00:00", ""]
+    assert rows[0][6:8] == ["2025-03-03T09:05:00-05:00", ""]
 
 
 def test_csv_marks_an_edit_with_its_date(editor_client, discussion):
@@ -166,25 +168,25 @@ def test_markdown_nests_replies_under_each_question(editor_client):
         "\n"
         "Question 1?\n"
         "\n"
-        "- **Alice Author**, RMIT University · 3 Mar 2025, 14:05\n"
+        "- **Alice Author**, RMIT University · 3 Mar 2025, 09:05 EST\n"
         "\n"
         "    > Top.\n"
         "    >\n"
         "    > Second para.\n"
         "\n"
-        "    - **Bob\\_Broker** · 3 Mar 2025, 14:06\n"
+        "    - **Bob\\_Broker** · 3 Mar 2025, 09:06 EST\n"
         "\n"
         "        > Reply.\n"
         "\n"
-        "        - **Alice Author**, RMIT University · 3 Mar 2025, 14:07\n"
+        "        - **Alice Author**, RMIT University · 3 Mar 2025, 09:07 EST\n"
         "\n"
         "            > Deepest.\n"
         "\n"
-        "    - **Alice Author**, RMIT University · 3 Mar 2025, 14:08\n"
+        "    - **Alice Author**, RMIT University · 3 Mar 2025, 09:08 EST\n"
         "\n"
         "        > Second reply.\n"
         "\n"
-        "- _[hidden by a moderator]_ · 3 Mar 2025, 14:09\n"
+        "- _[hidden by a moderator]_ · 3 Mar 2025, 09:09 EST\n"
         "\n"
         "## Question 2\n"
         "\n"
@@ -225,7 +227,7 @@ def test_json_holds_the_questions_and_the_same_rows_with_parent_ids(editor_clien
         "depth": 0,
         "author": "",
         "affiliation": "",
-        "created": "2025-03-03T14:08:00+00:00",
+        "created": "2025-03-03T09:08:00-05:00",
         "edited": "",
         "text": "[hidden by a moderator]",
     }
@@ -439,4 +441,15 @@ def test_markdown_shows_a_members_name_as_literal_text(editor_client):
         created_at=at(0),
     )
     lines = export(editor_client, review, "md").content.decode().splitlines()
-    assert lines[6] == "- **&lt;b>Eve&lt;/b> \\*star\\* \\[x\\](y)** · 3 Mar 2025, 14:05"
+    assert lines[6] == "- **&lt;b>Eve&lt;/b> \\*star\\* \\[x\\](y)** · 3 Mar 2025, 09:05 EST"
+
+
+def test_csv_download_starts_with_a_byte_order_mark_for_excel(editor_client):
+    review = make_review()
+    make_comment(question=review.questions.first(), author=make_user(display_name="Zoë Ngā"))
+    content = export(editor_client, review, "csv").content
+    assert content.startswith(UTF8_BOM + b"id,question_number,")
+    assert content.count(UTF8_BOM) == 1
+    assert "Zoë Ngā" in content.decode("utf-8")
+    for fmt in ("md", "json"):
+        assert not export(editor_client, review, fmt).content.startswith(UTF8_BOM)

@@ -96,7 +96,8 @@ def act(action, client, review, target):
         return response, "Target text" in response.content.decode()
     if action == "suspend":
         response = client.post(
-            f"/moderation/members/{target.author_id}/", {"reason": "Spamming", "until": ""}
+            f"/moderation/members/{target.author_id}/",
+            {"reason": "Spamming", "length": "indefinite"},
         )
         target.author.refresh_from_db()
         return response, target.author.is_suspended

@@ -42,7 +42,8 @@ def test_member_comments_on_a_question_and_lands_on_its_anchor(client, review, m
     page = client.get(review.get_absolute_url()).content.decode()
     assert f'id="comment-{comment.pk}"' in page
     assert 'Ada Broker</span><span class="comment__affiliation">, Evidence Lab' in page
-    assert f'<time datetime="{comment.created_at.isoformat()}' in page
+    posted = timezone.localtime(comment.created_at).isoformat(timespec="seconds")
+    assert f'<time datetime="{posted}">' in page
     assert f'href="/comments/{comment.pk}/"' in page
 
 
@@ -204,7 +205,8 @@ def test_anonymous_readers_see_comments_and_a_sign_in_link_back(client, review):
     page = client.get(review.get_absolute_url()).content.decode()
     assert comment.body in page
     assert 'name="body"' not in page
-    link = f'/accounts/login/?next={review.get_absolute_url()}%23question-2">Sign in to join the'
+    second = review.questions.all()[1]
+    link = f'/accounts/login/?next={second.get_absolute_url()}%23comment-form-{second.pk}">Sign in'
     assert link in page
 
 
@@ -217,7 +219,8 @@ def test_sign_in_link_brings_the_reader_back_to_the_question(client, review):
         {"login": user.email, "password": "a-long-test-password"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{review.get_absolute_url()}#question-1"
+    first = review.questions.first()
+    assert response["Location"] == f"{first.get_absolute_url()}#comment-form-{first.pk}"
 
 
 def test_counts_of_visible_comments_per_question_and_per_review(client, review):
@@ -364,9 +367,7 @@ def test_permalink_of_a_reply_points_at_its_threads_page(client, review):
 def test_permalinks_of_unpublished_or_vanished_comments_are_404(client, review):
     draft_comment = make_comment(question=make_review(published=False).questions.first())
     assert client.get(f"/comments/{draft_comment.pk}/").status_code == 404
-    gone = make_comment(question=review.questions.first())
-    gone.delete_by_author()
-    assert client.get(f"/comments/{gone.pk}/").status_code == 404
+    # A deleted comment's permalink leads on to its thread (tests/comments/test_deletion.py).
     assert client.get("/comments/999999/").status_code == 404
 
 
@@ -417,3 +418,21 @@ def test_a_comment_posted_beyond_the_review_page_leads_to_its_conversation(
     assert client.get(comment.get_absolute_url())["Location"] == (
         f"/reviews/{review.slug}/questions/1/?page=2#comment-{comment.pk}"
     )
+
+
+@pytest.mark.parametrize("unseen", ["awaiting approval", "deleted"])
+def test_conversations_others_cannot_see_do_not_move_where_posting_leads(
+    client, review, member, settings, unseen
+):
+    """Where posting leads is decided by the conversations the poster sees: the redirect
+    tells nothing of those awaiting approval or deleted."""
+    settings.COMMENTS_THREADS_ON_REVIEW_PAGE = 2
+    question = review.questions.first()
+    make_comment(question=question, body="Seen by all.")
+    for _ in range(2):
+        comment = make_comment(question=question, approved=unseen != "awaiting approval")
+        if unseen == "deleted":
+            comment.delete_by_author()
+    response = post(client, review, question, body="Mine.")
+    mine = Comment.objects.get(body="Mine.")
+    assert response["Location"] == f"{review.get_absolute_url()}#comment-{mine.pk}"

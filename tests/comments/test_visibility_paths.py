@@ -231,7 +231,6 @@ NOT_FOR_READERS = {
     ("comments/moderation.py", "suspend_member"): "hides a member's comments",
     ("comments/moderation.py", "needs_approval"): "counts a member's approved comments",
     ("comments/moderation.py", "delete_account"): "removes a member's comments",
-    ("comments/models.py", "conversations_started_before"): "a bound; `location` asks first",
     ("comments/views.py", "_get_own_comment"): "the author's own comment",
     ("comments/views.py", "conversation"): "finds the conversation; the page asks the rule",
     ("comments/views.py", "permalink"): "finds the comment; `location` asks the rule",

@@ -103,7 +103,10 @@ def test_new_member_signs_up_comments_and_replies(live_server, page, mailoutbox,
     assert posted.is_visible()
     assert "Ada Broker" in posted.locator(".comment__author").inner_text()
     assert posted.locator(".comment__body em").inner_text() == "both"
-    assert page.locator(".messages").inner_text().strip() == "Your comment is posted."
+    # The confirmation is beside the new comment, in view after the jump to it.
+    notice = page.locator(f"#comment-{comment.pk} + .comment-notice")
+    assert notice.inner_text().strip() == "Your comment is posted."
+    assert notice.get_attribute("role") == "status"
 
     # With JavaScript, "Reply" opens a form under the comment without leaving the page.
     url_before = page.url

@@ -75,7 +75,8 @@ def test_two_clicks_on_post_comment_send_one_request_and_post_once(live_server, 
     assert comment.body.replace("\r\n", "\n") == TEXT
     assert len(sent) == 1
     assert page.url == f"{live_server.url}{review.get_absolute_url()}#comment-{comment.pk}"
-    assert page.locator(".messages").inner_text().strip() == "Your comment is posted."
+    notice = page.locator(f"#comment-{comment.pk} + .comment-notice")  # beside the comment
+    assert notice.inner_text().strip() == "Your comment is posted."
     assert page.console_errors == []
 
 

@@ -42,7 +42,9 @@ def test_editor_downloads_the_discussion_as_csv(live_server, page):
     download = download_info.value
 
     assert download.suggested_filename == "a-review-to-export-discussion.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    saved = Path(download.path()).read_bytes()
+    assert saved.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs
+    rows = list(csv.DictReader(io.StringIO(saved.decode("utf-8-sig"))))
     assert [(row["id"], row["author"], row["text"]) for row in rows] == [
         (str(comment.pk), "Casey Commenter", COMMENT)
     ]

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from comments.models import HideReason
 from posts.models import Question
-from tests.factories import make_article, make_comment, make_review, make_user
+from search.queries import stem
+from tests.factories import make_article, make_comment, make_contributor, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +268,57 @@ def test_results_cost_a_fixed_number_of_queries(client, django_assert_num_querie
         make_review(commentary="Marigold.")
     with django_assert_num_queries(4):
         search(client, "marigold")
+
+
+def test_finds_reviews_by_their_reviewer_or_an_author_of_the_article(client):
+    reviewed = make_review(reviewer=make_contributor(name="Joann Quenby"))
+    authored = make_review(
+        reviewer=make_contributor(name="Someone Else"),
+        article=make_article(authors="Quenby, J., & Boaz, A."),
+    )
+    make_review(reviewer=make_contributor(name="Someone Else"))
+    html = search(client, "Quenby")
+    assert set(results(html)) == {reviewed.get_absolute_url(), authored.get_absolute_url()}
+    assert "by Joann Quenby" in html
+
+
+def test_a_word_finds_the_other_words_of_its_family(client):
+    review = make_review(commentary="They built an open repository of findings.")
+    comment = make_comment(question=review.questions.first(), body="Which repository, though?")
+    make_review(commentary="They built a report.")
+    html = search(client, "repositories")
+    assert results(html) == [review.get_absolute_url(), comment.get_absolute_url()]
+    assert [snippet.count("<mark>repository</mark>") for snippet in snippets(html)] == [1, 1]
+
+
+def test_stems_of_a_family_agree():
+    assert stem("repositories") == stem("repository") == "repositor"
+    assert stem("brokering") == stem("brokers") == "broker"
+    assert stem("be") == "be"  # too short to stem
+
+
+def test_snippets_are_plain_text_without_markdown(client):
+    review = make_review(commentary="The *quillwort* model, **in bold**, with a [link](/x/).")
+    make_comment(
+        question=review.questions.first(), body="# A heading\n\nSee `code` and _quillwort_."
+    )
+    html = search(client, "quillwort")
+    review_snippet, comment_snippet = snippets(html)
+    assert "<mark>quillwort</mark> model, in bold, with a link." in review_snippet
+    assert "A heading See code and <mark>quillwort</mark>." in comment_snippet
+    for snippet in (review_snippet, comment_snippet):
+        assert not re.search(r"[*_`#\[]|<(?!/?mark>)", snippet), snippet
+
+
+def test_a_comment_result_names_its_author_and_the_question_it_answers(client):
+    review = make_review(title="On brokering")
+    first, second, _ = review.questions.all()
+    second.text = "How would *you* use this?"
+    second.save()
+    author = make_user(display_name="Rosalind <Broker>")
+    comment = make_comment(question=second, author=author, body="A snapdragon approach.")
+    html = search(client, "snapdragon")
+    assert results(html) == [comment.get_absolute_url()]
+    assert 'Comment by <span class="search-result__author">Rosalind &lt;Broker&gt;</span>' in html
+    question_url = f"/reviews/{review.slug}/questions/2/"
+    assert f'<a href="{question_url}">Question 2</a>: How would you use this?' in html

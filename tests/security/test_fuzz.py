@@ -43,6 +43,7 @@ from hypothesis import strategies as st
 
 from comments.models import Flag, QuestionFollow
 from comments.notifications import unsubscribe_url
+from subscriptions.models import Subscriber
 from tests.factories import make_comment, make_review, make_user
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,7 @@ def site(db, settings) -> Site:
     account = SocialAccount.objects.create(user=member, provider="orcid", uid="0000-0002")
     SocialToken.objects.create(app=app, account=account, token="token")
     UserSession.objects.create(user=member, ip="127.0.0.1", session_key="k" * 32, user_agent="Test")
+    subscriber = Subscriber.objects.create(email="reader@example.org", site_url="")
 
     comment_routes = {"edit": own, "delete": own, "unhide": hidden, "approve": pending, "dismiss-flags": flagged}  # fmt: skip
     values = {
@@ -176,6 +178,8 @@ def site(db, settings) -> Site:
         "follows/unsubscribe/<str:token>/": {"token": unsubscribe_url("follow", follow.pk).split("/")[-2]},
         "accounts/unsubscribe/<str:token>/": {"token": unsubscribe_url("replies", member.pk).split("/")[-2]},
         "moderation/members/<int:pk>/": {"pk": str(suspended.pk)},
+        "subscribe/confirm/<str:token>/": {"token": subscriber.confirm_url().split("/")[-2]},
+        "subscribe/unsubscribe/<str:token>/": {"token": subscriber.unsubscribe_url().split("/")[-2]},
         "accounts/confirm-email/(?P<key>[-:\\w]+)/$": {
             "key": EmailConfirmationHMAC(EmailAddress.objects.get(user=member)).key
         },

@@ -37,6 +37,7 @@ from django.views.generic import RedirectView
 
 from comments.models import Flag, QuestionFollow
 from comments.notifications import unsubscribe_url
+from subscriptions.models import Subscriber
 from tests.database_failures import failing_writes, read_only_database, snapshot
 from tests.factories import PASSWORD, make_comment, make_review, make_series, make_user
 
@@ -243,6 +244,41 @@ def _delete_account() -> Sent:
 @case("unsubscribe link", "accounts/unsubscribe/<str:token>/")
 def _unsubscribe() -> Sent:
     return Sent(anonymous(), unsubscribe_url("replies", make_user().pk), {"action": "unsubscribe"})
+
+
+# Subscriptions
+
+
+def subscriber(**fields) -> Subscriber:
+    return Subscriber.objects.create(site_url="", **fields)  # its links: paths on this site
+
+
+@case("subscribe by email", "subscribe/email/")
+def _subscribe_by_email() -> Sent:
+    return Sent(anonymous(), "/subscribe/email/", {"email": "reader@example.org"})
+
+
+@case("subscribe as a member", "subscribe/member/")
+def _subscribe_as_member() -> Sent:
+    return Sent(signed_in(make_user()), "/subscribe/member/", {"next": "/"})
+
+
+@case("stop a member's subscription", "subscribe/member/")
+def _stop_subscription() -> Sent:
+    member = make_user()
+    subscriber(email=member.email, member=member, confirmed_at=timezone.now())
+    return Sent(signed_in(member), "/subscribe/member/", {"action": "stop"})
+
+
+@case("confirm a subscription", "subscribe/confirm/<str:token>/")
+def _confirm_subscription() -> Sent:
+    return Sent(anonymous(), subscriber(email="reader@example.org").confirm_url())
+
+
+@case("unsubscribe from new reviews", "subscribe/unsubscribe/<str:token>/")
+def _unsubscribe_from_reviews() -> Sent:
+    reader = subscriber(email="reader@example.org", confirmed_at=timezone.now())
+    return Sent(anonymous(), reader.unsubscribe_url(), {"List-Unsubscribe": "One-Click"})
 
 
 @case("sign in", "accounts/login/")
@@ -458,6 +494,8 @@ ADMIN_POST_PAGES = {
     "_changelist": "admin/<model>/",
 }
 ADMIN_READ_PAGES = {"index", "password_change_done", "autocomplete", "jsi18n", "view_on_site"}
+# Posted to, but writes nothing: it renders the Markdown an editor is typing.
+ADMIN_READ_PAGES.add("posts_markdown_preview")
 ADMIN_REDIRECT = "admin/<model>/<path:object_id>/"
 
 

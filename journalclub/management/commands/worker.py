@@ -4,6 +4,7 @@
 - Tasks whose worker stopped in the middle (it was killed, or the database went away while
   it ran them) are made ready again: every task of ours is safe to run twice.
 - Emails left behind by a task that stopped are handed to a delivery task.
+- Reviews and syntheses that came out since the last look are announced to subscribers.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.db import InterfaceError, InternalError, OperationalError, close_old
 from django_tasks_db.management.commands.db_worker import Worker
 
 from outbox.tasks import deliver_left_behind
+from subscriptions.tasks import announce_due_publications
 
 from ...tasks import requeue_lost_tasks
 
@@ -54,6 +56,7 @@ class Command(BaseCommand):
                 if time.monotonic() >= housekeeping_at:
                     requeue_lost_tasks(worker.worker_id)
                     deliver_left_behind()
+                    announce_due_publications()  # scheduled reviews come out by themselves
                     housekeeping_at = time.monotonic() + HOUSEKEEPING_SECONDS
                 worker.run()
             except (OperationalError, InterfaceError, InternalError) as error:
