@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrations-check screenshot bench loadtest faults postgres check-python clean
+.PHONY: run test lint fmt migrations-check messages messages-check compile-messages screenshot bench loadtest faults postgres check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -25,10 +25,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 # The web server and the task worker that sends emails; Ctrl-C stops both.
-run: check-python $(VENV)/.installed
+run: check-python $(VENV)/.installed compile-messages
 	PORT=$(PORT) bash scripts/run.sh
 
-test: check-python $(VENV)/.installed-dev
+test: check-python $(VENV)/.installed-dev compile-messages
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_redis.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -43,6 +43,22 @@ fmt: $(VENV)/.installed-dev
 
 migrations-check: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The translations' .mo files are built, never committed (a stale one would go unnoticed).
+# compilemessages finds the folders named locale; locale_overrides/ (allauth's strings in the
+# site's register) gets the same msgfmt command it runs.
+compile-messages: $(VENV)/.installed
+	$(BIN)/django-admin compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	for po in locale_overrides/*/LC_MESSAGES/*.po; do \
+		msgfmt --check-format -o "$${po%.po}.mo" "$$po" || exit 1; done
+
+# The French catalogue, locale/fr/LC_MESSAGES/django.po, extracted from the project's code;
+# messages-check (run by CI) fails when it is out of date, or has untranslated or fuzzy entries.
+messages: $(VENV)/.installed
+	$(BIN)/python scripts/messages.py
+
+messages-check: $(VENV)/.installed
+	$(BIN)/python scripts/messages.py --check
 
 $(VENV)/.installed-load: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,load]"

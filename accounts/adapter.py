@@ -1,17 +1,28 @@
 import uuid
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from outbox.tasks import send_later
 
 from . import trust
+
+
+def site_path(url: str | None) -> str:
+    """`url` when it is a path on this site ("/reviews/..."), else ""."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return ""
 
 
 def user_display(user: AbstractBaseUser) -> str:
@@ -52,6 +63,24 @@ class AccountAdapter(DefaultAccountAdapter):
                 else record
                 for record in records
             ]
+
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+        """allauth's, and a member who signs up from French pages (/fr/accounts/signup/)
+        gets French as their language: the site and the emails they are sent afterwards
+        (replies, moderation) are in French, not only the verification email."""
+        if not user.language:
+            language = translation.get_language()
+            if language in dict(settings.LANGUAGES):
+                user.language = language
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+        """allauth's, carrying the `next` of the sign-up (a path on this site only): a member
+        who confirms in another browser, such as a phone's mail app, is not signed in there,
+        and is sent on to that page once they sign in (accounts.views.ConfirmEmailView)."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        onward = site_path(request and (request.POST.get("next") or request.GET.get("next")))
+        return f"{url}?{urlencode({'next': onward})}" if onward else url
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails (verification, password reset, ...) go out through the outbox,

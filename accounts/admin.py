@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from journalclub.admin import StrictInputMixin
 
@@ -10,7 +11,7 @@ from .models import User
 class UserAdmin(StrictInputMixin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Public profile", {"fields": ("display_name", "affiliation", "role")}),
+        (_("Public profile"), {"fields": ("display_name", "affiliation", "role")}),
     )
     list_display = ("username", "email", "display_name", "affiliation", "is_staff")
     search_fields = ("username", "email", "display_name", "affiliation")

@@ -2,11 +2,12 @@ import logging
 
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Members"
+    verbose_name = _("Members")
 
     def ready(self) -> None:
         from journalclub.page_cache import bump_unless_only_last_login, invalidate_on_changes_to

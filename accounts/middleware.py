@@ -4,6 +4,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from journalclub.inputs import without_language
 
 from . import trust
 from .roles import needs_two_factor
@@ -19,10 +22,11 @@ class RequireTwoFactorForStaffMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(PROTECTED_PREFIXES) and needs_two_factor(request.user):
+        protected = without_language(request.path_info).startswith(PROTECTED_PREFIXES)
+        if protected and needs_two_factor(request.user):
             messages.warning(
                 request,
-                "Set up two-factor authentication to use the admin and the moderation pages.",
+                _("Set up two-factor authentication to use the admin and the moderation pages."),
             )
             setup = reverse("mfa_activate_totp")
             # Back to the page asked for once it is set up; a POST has no page to go back to.

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from allauth.account import views as account_views
 from allauth.mfa.recovery_codes import views as recovery_codes_views
 from allauth.mfa.totp import views as totp_views
 from allauth.socialaccount.models import SocialApp
@@ -10,10 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 
-from .forms import NAME_TAKEN, ProfileForm
+from posts.models import Review
+
+from .adapter import site_path
+from .forms import NAME_TAKEN, ActivateTOTPForm, ProfileForm
 
 
 @login_required
@@ -26,9 +32,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         except IntegrityError:  # the name was taken since the form checked it
             form.add_error("display_name", NAME_TAKEN)
         else:
-            messages.success(request, "Your profile has been saved.")
+            messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
-    follows = request.user.follows.select_related("question__review")
+    # A guest reviewer follows their review from the moment it is linked to them: its
+    # title shows here only once it is published.
+    follows = request.user.follows.filter(
+        question__review__in=Review.objects.published()
+    ).select_related("question__review")
     return render(request, "accounts/profile.html", {"form": form, "follows": follows})
 
 
@@ -41,9 +51,23 @@ def next_url(request: HttpRequest) -> str:
     return url if on_site else ""
 
 
+class ConfirmEmailView(account_views.ConfirmEmailView):
+    """allauth's. Confirmed in a browser that is not signed in (a phone's mail app), the
+    address is verified but the member not signed in: they are sent to sign in, and from
+    there on to the page they signed up from (the `next` the emailed link carries)."""
+
+    def get_redirect_url(self) -> str:
+        onward = site_path(self.get_next_url())
+        if onward and not self.request.user.is_authenticated:
+            return f"{reverse('account_login')}?{urlencode({'next': onward})}"
+        return super().get_redirect_url()
+
+
 class ActivateTOTPView(totp_views.ActivateTOTPView):
     """allauth's, with the QR code drawn inline (the CSP loads images from this site only,
     never data: ones), and going on afterwards to the page the member asked for."""
+
+    form_class = ActivateTOTPForm  # the same secret however often the page is shown
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

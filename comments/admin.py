@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from journalclub.inputs import validate_single_line
 
@@ -15,9 +16,14 @@ class ModerationActionForm(ActionForm):
     """The admin runs an action only once this form is valid: the actions read it from
     request.POST."""
 
-    reason = forms.ChoiceField(choices=FLAG_REASONS, required=False, label="Reason (for hiding)")
+    reason = forms.ChoiceField(
+        choices=FLAG_REASONS, required=False, label=gettext_lazy("Reason (for hiding)")
+    )
     note = forms.CharField(
-        required=False, max_length=1000, label="Note", validators=[validate_single_line]
+        required=False,
+        max_length=1000,
+        label=gettext_lazy("Note"),
+        validators=[validate_single_line],
     )
 
 
@@ -54,25 +60,25 @@ class CommentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # comments are never hard-deleted
 
-    @admin.display(description="comment")
+    @admin.display(description=gettext_lazy("comment"))
     def excerpt(self, comment: Comment) -> str:
         return comment.body[:80]
 
-    @admin.display(description="state")
+    @admin.display(description=gettext_lazy("state"))
     def state(self, comment: Comment) -> str:
         if comment.is_visible_to(ANONYMOUS):
-            return "edited" if comment.edited_at else "visible"
+            return _("edited") if comment.edited_at else _("visible")
         if comment.is_deleted:
-            return "deleted by author"
+            return _("deleted by author")
         if comment.is_hidden:
-            return f"hidden: {comment.get_hidden_reason_display()}"
-        return "awaiting approval"
+            return _("hidden: %(reason)s") % {"reason": comment.get_hidden_reason_display()}
+        return _("awaiting approval")
 
-    @admin.action(description="Hide the selected comments", permissions=["hide"])
+    @admin.action(description=gettext_lazy("Hide the selected comments"), permissions=["hide"])
     def hide_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         reason = request.POST.get("reason")
         if reason not in dict(FLAG_REASONS):
-            self.message_user(request, "Choose a reason to hide comments.", messages.ERROR)
+            self.message_user(request, _("Choose a reason to hide comments."), messages.ERROR)
             return
         note = request.POST.get("note", "")[:1000]
         comments = [
@@ -81,18 +87,25 @@ class CommentAdmin(admin.ModelAdmin):
         site_url = request.build_absolute_uri("/").rstrip("/")
         for comment in comments:
             hide_comment(comment, by=request.user, reason=reason, note=note, site_url=site_url)
+        count = len(comments)
         self.message_user(
-            request, f"Hid {len(comments)} comment{pluralize(len(comments))}.", messages.SUCCESS
+            request,
+            ngettext("Hid %(count)s comment.", "Hid %(count)s comments.", count) % {"count": count},
+            messages.SUCCESS,
         )
 
-    @admin.action(description="Unhide the selected comments", permissions=["hide"])
+    @admin.action(description=gettext_lazy("Unhide the selected comments"), permissions=["hide"])
     def unhide_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         note = request.POST.get("note", "")[:1000]
         comments = [comment for comment in queryset if comment.is_hidden]
         for comment in comments:
             comment.unhide(by=request.user, note=note)
+        count = len(comments)
         self.message_user(
-            request, f"Unhid {len(comments)} comment{pluralize(len(comments))}.", messages.SUCCESS
+            request,
+            ngettext("Unhid %(count)s comment.", "Unhid %(count)s comments.", count)
+            % {"count": count},
+            messages.SUCCESS,
         )
 
     def has_hide_permission(self, request: HttpRequest) -> bool:

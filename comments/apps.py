@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
+    verbose_name = _("Comments")
 
     def ready(self) -> None:
         from accounts.roles import ensure_roles

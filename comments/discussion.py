@@ -15,6 +15,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from journalclub.page_cache import cached_fragments
 from posts.models import Question, Review
@@ -38,41 +39,55 @@ class QuestionDiscussion:
 def review_discussion(
     review: Review, questions: list[Question], viewer: Viewer, request: HttpRequest
 ) -> list[QuestionDiscussion]:
-    """Each question of `review` with its first conversations, folded."""
-    rows = Comment.objects.filter(review=review).outline(viewer)
+    """Each question of `review` with its first conversations, folded. A translation shows
+    the threads of its original's questions (`Review.thread_questions`)."""
+    threads = review.thread_questions(questions)[: len(questions)]
+    rows = Comment.objects.filter(review_id=review.original.pk).outline(viewer)
     by_question, counts = conversations(rows), public_counts(rows)
     shown = {
-        question.pk: fold(
-            by_question.get(question.pk, [])[: settings.COMMENTS_THREADS_ON_REVIEW_PAGE],
+        thread.pk: fold(
+            by_question.get(thread.pk, [])[: settings.COMMENTS_THREADS_ON_REVIEW_PAGE],
             _shown_per_thread(),
         )
-        for question in questions
+        for thread in threads
     }
     every_root = [root for roots in shown.values() for root in roots]
     rendered = render_threads(every_root, viewer, review, request)
     html = {root.pk: conversation for root, conversation in zip(every_root, rendered, strict=True)}
-    return [
+    discussions = [
         QuestionDiscussion(
             question,
             number,
-            counts[question.pk],
-            len(by_question.get(question.pk, [])),
-            [html[root.pk] for root in shown[question.pk]],
+            counts[thread.pk],
+            len(by_question.get(thread.pk, [])),
+            [html[root.pk] for root in shown[thread.pk]],
         )
-        for number, question in enumerate(questions, start=1)
+        for number, (question, thread) in enumerate(zip(questions, threads, strict=False), start=1)
+    ]
+    # Questions a translation has beyond its original's (the editors' slip) start no thread.
+    return discussions + [
+        QuestionDiscussion(question, number, 0, 0, [])
+        for number, question in enumerate(questions[len(threads) :], start=len(threads) + 1)
     ]
 
 
 def question_page(
-    question: Question, number: int, viewer: Viewer, request: HttpRequest, page_number
+    question: Question,
+    number: int,
+    viewer: Viewer,
+    request: HttpRequest,
+    page_number,
+    thread: Question | None = None,
 ) -> tuple[QuestionDiscussion, Page]:
-    """One page of a question's conversations (`COMMENTS_THREADS_PER_PAGE`), folded."""
-    rows = Comment.objects.filter(question=question).outline(viewer)
-    roots = conversations(rows).get(question.pk, [])
+    """One page of a question's conversations (`COMMENTS_THREADS_PER_PAGE`), folded; those
+    of `thread` when the question is a translation's (the original's question)."""
+    thread = thread or question
+    rows = Comment.objects.filter(question=thread).outline(viewer)
+    roots = conversations(rows).get(thread.pk, [])
     page = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE).get_page(page_number)
     shown = fold(list(page.object_list), _shown_per_thread())
     html = render_threads(shown, viewer, question.review, request)
-    count = public_counts(rows)[question.pk]
+    count = public_counts(rows)[thread.pk]
     return QuestionDiscussion(question, number, count, len(roots), html), page
 
 
@@ -106,13 +121,19 @@ def location(comment: Comment, viewer: Viewer, *, exact_page: bool = True) -> st
     folded = at >= _shown_per_thread()
     before = Comment.objects.conversations_before(first_id, comment.question_id, viewer)
     on_review_page = settings.COMMENTS_THREADS_ON_REVIEW_PAGE
+    # The version in the reader's language, when there is one: both show the comment.
+    review = comment.review.version_in(get_language())
     if not folded and before[:on_review_page].count() < on_review_page:
-        url = comment.review.get_absolute_url()
+        url = review.get_absolute_url()
     elif folded or not exact_page:
         url = reverse("comments:conversation", kwargs={"pk": first_id})
     else:
         page = before.count() // settings.COMMENTS_THREADS_PER_PAGE + 1
-        url = f"{comment.question.get_absolute_url()}?page={page}"
+        question_url = reverse(
+            "comments:question_detail",
+            kwargs={"slug": review.slug, "number": comment.question.number},
+        )
+        url = f"{question_url}?page={page}"
     return f"{url}#{comment.anchor}"
 
 
@@ -207,8 +228,16 @@ def render_card(
 
 
 def followed_question_ids(viewer: Viewer, review: Review) -> set[int]:
-    """The questions of `review` the viewer follows (none for anonymous readers)."""
+    """The questions of `review` the viewer follows (none for anonymous readers). On a
+    translation, those whose threads (the original's questions) they follow."""
     if viewer.user_id is None:
         return set()
-    follows = QuestionFollow.objects.filter(member_id=viewer.user_id, question__review=review)
-    return set(follows.values_list("question_id", flat=True))
+    follows = QuestionFollow.objects.filter(
+        member_id=viewer.user_id, question__review_id=review.original.pk
+    )
+    followed = set(follows.values_list("question_id", flat=True))
+    if review.translation_of_id is None:
+        return followed
+    own = review.questions.values_list("pk", flat=True)
+    threads = review.translation_of.questions.values_list("pk", flat=True)
+    return {pk for pk, thread in zip(own, threads, strict=False) if thread in followed}

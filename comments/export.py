@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from accounts.roles import needs_two_factor
 from journalclub.times import moment_text
@@ -134,23 +135,26 @@ def _markdown_comment(row: Row) -> list[str]:
     byline = f"**{_escape_markdown(str(row['author']))}**"
     if row["affiliation"]:
         byline += f", {_escape_markdown(str(row['affiliation']))}"
-    byline += f" · {date}" + (" · edited" if row["edited"] else "")
+    byline += f" · {date}" + (" · " + _("edited") if row["edited"] else "")
     quote = f"{indent}    >"
     body = [f"{quote} {line}" if line.strip() else quote for line in str(row["text"]).splitlines()]
     return ["", f"{indent}- {byline}", "", *body]
 
 
 def to_markdown(review: Review) -> str:
-    """Each question under a heading, then its threads as nested lists of quoted comments."""
+    """Each question under a heading, then its threads as nested lists of quoted comments,
+    the headings in the active language (the data itself is as its authors wrote it)."""
     questions, rows = _questions_and_rows(review)
-    lines = [f"# {_escape_markdown(review.title)}: the discussion"]
+    title = _("%(title)s: the discussion") % {"title": _escape_markdown(review.title)}
+    lines = [f"# {title}"]
     for number, question in enumerate(questions, start=1):
-        lines += ["", f"## Question {number}", "", *question.text.strip().splitlines()]
+        heading = _("Question %(number)s") % {"number": number}
+        lines += ["", f"## {heading}", "", *question.text.strip().splitlines()]
         own_rows = [row for row in rows if row["question_number"] == number]
         for row in own_rows:
             lines += _markdown_comment(row)
         if not own_rows:
-            lines += ["", "_No comments._"]
+            lines += ["", "_{}_".format(_("No comments."))]
     return "\n".join(lines) + "\n"
 
 

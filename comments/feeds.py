@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from journalclub.inputs import Atom1Feed
 from posts.models import Review
@@ -19,7 +20,10 @@ class ReviewCommentsFeed(Feed):
         return get_object_or_404(Review.objects.published(), slug=slug)
 
     def title(self, review: Review) -> str:
-        return f"{settings.SITE_NAME}: comments on {review.title}"
+        return _("%(site)s: comments on %(title)s") % {
+            "site": settings.SITE_NAME,
+            "title": review.title,
+        }
 
     def link(self, review: Review) -> str:
         return review.get_absolute_url()
@@ -33,14 +37,16 @@ class ReviewCommentsFeed(Feed):
         )
 
     def item_title(self, comment: Comment) -> str:
-        author = comment.author.public_name if comment.author else "Deleted member"
-        return f"{author} on “{Truncator(comment.question.text).chars(60)}”"
+        return _("%(author)s on “%(question)s”") % {
+            "author": self.item_author_name(comment),
+            "question": Truncator(comment.question.text).chars(60),
+        }
 
     def item_description(self, comment: Comment) -> str:
         return comment.body_html
 
     def item_author_name(self, comment: Comment) -> str:
-        return comment.author.public_name if comment.author else "Deleted member"
+        return comment.author.public_name if comment.author else _("Deleted member")
 
     def item_pubdate(self, comment: Comment):
         return comment.created_at

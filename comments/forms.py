@@ -3,7 +3,10 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journalclub.inputs import (
     control_character,
@@ -11,13 +14,13 @@ from journalclub.inputs import (
     validate_single_line,
     whole_number,
 )
-from posts.models import Question, Review
+from posts.models import Question, Review, language_choices
 
 from .models import FLAG_REASONS, Comment, Flag, writes_in_last_minute
 
 HIDE_REASONS = FLAG_REASONS
 
-CONTROL_MESSAGE = (
+CONTROL_MESSAGE = gettext_lazy(
     "Your comment contains %(character)s, which can't be saved. Remove it (it often comes "
     "from pasting) and post again."
 )
@@ -32,32 +35,59 @@ def validate_comment_text(body: str) -> None:
         )
 
 
+def interface_language() -> str:
+    """The language of the interface, as a language a comment may be written in."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    codes = [code for code, _name in language_choices()]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your comment",
+        label=gettext_lazy("Your comment"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Markdown works: *emphasis*, **bold**, lists, > quotes, links.",
-        error_messages={"required": "Write something before posting: the comment is empty."},
+        help_text=gettext_lazy("Markdown works: *emphasis*, **bold**, lists, > quotes, links."),
+        error_messages={
+            "required": gettext_lazy("Write something before posting: the comment is empty.")
+        },
+    )
+    # Members write in either language on either version; not required, so that a form
+    # without it (a reply from the script) posts in the interface's language.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Written in"),
+        choices=language_choices,
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Choose a language from the list.")},
     )
 
     def __init__(self, *args, author=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.author = author
+        self.fields["language"].initial = interface_language()
         body = self.fields["body"]
         body.widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
         # In place of CharField's own NUL check, whose message is less helpful.
         body.validators = [validate_comment_text]
 
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or interface_language()
+
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise forms.ValidationError("Write something before posting: the comment is empty.")
+            raise forms.ValidationError(_("Write something before posting: the comment is empty."))
         limit = settings.COMMENTS_MAX_LENGTH
         if len(body) > limit:
             raise forms.ValidationError(
-                f"Comments can be at most {limit:,} characters; yours has {len(body):,}. "
-                "Shorten it, or split it into a comment and a reply."
+                _(
+                    "Comments can be at most %(limit)s characters; yours has %(length)s. "
+                    "Shorten it, or split it into a comment and a reply."
+                )
+                % {
+                    "limit": number_format(limit, force_grouping=True),
+                    "length": number_format(len(body), force_grouping=True),
+                }
             )
         return body
 
@@ -67,8 +97,11 @@ class CommentForm(forms.Form):
             settings.COMMENTS_PER_MINUTE
         ):
             raise forms.ValidationError(
-                f"You can post or edit at most {settings.COMMENTS_PER_MINUTE} comments a "
-                "minute. Your text is kept below: wait a moment, then send it again."
+                _(
+                    "You can post or edit at most %(limit)s comments a minute. Your text is "
+                    "kept below: wait a moment, then send it again."
+                )
+                % {"limit": settings.COMMENTS_PER_MINUTE}
             )
         return cleaned
 
@@ -105,13 +138,13 @@ class CommentForm(forms.Form):
 class FlagForm(forms.Form):
     # No reason chosen in advance: the member says what is wrong.
     reason = forms.ChoiceField(
-        label="What is wrong with this comment?",
+        label=gettext_lazy("What is wrong with this comment?"),
         choices=FLAG_REASONS,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what is wrong with this comment."},
+        error_messages={"required": gettext_lazy("Choose what is wrong with this comment.")},
     )
     note = forms.CharField(
-        label="Anything the moderators should know (optional)",
+        label=gettext_lazy("Anything the moderators should know (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -127,16 +160,24 @@ class FlagForm(forms.Form):
         limit = settings.COMMENTS_FLAGS_PER_MINUTE
         if self.flagger is not None and Flag.objects.recent_by(self.flagger).count() >= limit:
             raise forms.ValidationError(
-                f"You can flag at most {limit} comments a minute. Wait a moment and send this "
-                "flag again."
+                _(
+                    "You can flag at most %(limit)s comments a minute. Wait a moment and send "
+                    "this flag again."
+                )
+                % {"limit": limit}
             )
         return cleaned
 
 
 class HideForm(forms.Form):
-    reason = forms.ChoiceField(choices=HIDE_REASONS, label="Why hide it?")
+    # No reason chosen in advance but the one members flagged it for most (hide view).
+    reason = forms.ChoiceField(
+        choices=[("", gettext_lazy("Choose a reason"))] + HIDE_REASONS,
+        label=gettext_lazy("Why hide it?"),
+        error_messages={"required": gettext_lazy("Choose why you hide this comment.")},
+    )
     note = forms.CharField(
-        label="Note (optional, shown to the author and moderators)",
+        label=gettext_lazy("Note (optional, shown to the author and moderators)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -146,7 +187,7 @@ class HideForm(forms.Form):
 
 class ModeratorNoteForm(forms.Form):
     note = forms.CharField(
-        label="Note (optional)",
+        label=gettext_lazy("Note (optional)"),
         required=False,
         max_length=1000,
         widget=forms.TextInput,
@@ -155,31 +196,37 @@ class ModeratorNoteForm(forms.Form):
 
 
 SUSPENSION_LENGTHS = [
-    ("1", "1 day"),
-    ("7", "7 days"),
-    ("30", "30 days"),
-    ("indefinite", "Until further notice"),
-    ("date", "Until a date"),
+    ("1", gettext_lazy("1 day")),
+    ("7", gettext_lazy("7 days")),
+    ("30", gettext_lazy("30 days")),
+    ("indefinite", gettext_lazy("Until further notice")),
+    ("date", gettext_lazy("Until a date")),
 ]
 
 
 class SuspendForm(forms.Form):
     # None chosen in advance: how long is the moderator's decision, every time.
     length = forms.ChoiceField(
-        label="For how long?", choices=SUSPENSION_LENGTHS, widget=forms.RadioSelect, required=False
+        label=gettext_lazy("For how long?"),
+        choices=SUSPENSION_LENGTHS,
+        widget=forms.RadioSelect,
+        required=False,
     )
     until = forms.DateField(
-        label="Until (with “Until a date”)",
+        label=gettext_lazy("Until (with “Until a date”)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to the member.",
+        help_text=gettext_lazy("Shown to the member."),
         validators=[validate_no_control_characters],
     )
-    hide_comments = forms.BooleanField(label="Also hide all their visible comments", required=False)
+    hide_comments = forms.BooleanField(
+        label=gettext_lazy("Also hide all their visible comments"), required=False
+    )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -188,12 +235,12 @@ class SuspendForm(forms.Form):
             length = cleaned["length"] = "date"  # a date alone says how long
         if not length:
             if "until" not in self.errors:
-                self.add_error("length", "Choose how long the suspension lasts.")
+                self.add_error("length", _("Choose how long the suspension lasts."))
         elif length == "date":
             if until is None and "until" not in self.errors:
-                self.add_error("until", "Choose the date the suspension ends.")
+                self.add_error("until", _("Choose the date the suspension ends."))
             elif until is not None and until <= timezone.localdate():
-                self.add_error("until", "Choose a date after today.")
+                self.add_error("until", _("Choose a date after today."))
         return cleaned
 
     def until_datetime(self) -> datetime | None:
@@ -218,12 +265,17 @@ class IdChoiceField(forms.ModelChoiceField):
 
 
 class QueueFilterForm(forms.Form):
-    review = IdChoiceField(queryset=Review.objects.all(), required=False, empty_label="All reviews")
+    review = IdChoiceField(
+        queryset=Review.objects.all(),
+        required=False,
+        label=gettext_lazy("Review"),
+        empty_label=gettext_lazy("All reviews"),
+    )
     member = forms.CharField(
         required=False,
         max_length=80,
-        label="Member",
-        help_text="Display name or email.",
+        label=gettext_lazy("Member"),
+        help_text=gettext_lazy("Display name or email."),
         validators=[validate_single_line],
     )
-    last_week = forms.BooleanField(required=False, label="Last 7 days only")
+    last_week = forms.BooleanField(required=False, label=gettext_lazy("Last 7 days only"))

@@ -1,4 +1,5 @@
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -19,23 +20,32 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.roles import needs_two_factor
 from journalclub.markdown import render_comment
 from journalclub.times import moment_text
-from posts.models import Question, Review
+from posts.models import Question, Review, language_choices
 
 logger = logging.getLogger("journalclub.moderation")
 
 
 def with_comment_counts(reviews: QuerySet) -> QuerySet:
-    """`reviews`, each with `comment_count`: its comments everyone may read."""
-    # Meta.ordering does not apply to aggregating queries: restate it.
-    return reviews.annotate(
-        comment_count=models.Count("comments", filter=visibility(ANONYMOUS, "comments__"))
-    ).order_by(*Review._meta.ordering)
+    """`reviews`, each with `comment_count`: its comments everyone may read. A translation
+    counts its original's, as the two share one discussion."""
+    discussed = Coalesce(OuterRef("translation_of"), OuterRef("pk"))
+    counted = (
+        Comment.objects.filter(visibility(ANONYMOUS), review=discussed)
+        .order_by()
+        .values("review")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return reviews.annotate(comment_count=Coalesce(Subquery(counted), 0))
 
 
 def active_discussions(reviews: QuerySet) -> QuerySet:
@@ -53,27 +63,29 @@ def active_discussions(reviews: QuerySet) -> QuerySet:
 
 
 @cache
-def _permalink_pattern() -> str:
-    # Reversed once: a page may link thousands of comments.
+def _permalink_pattern(language: str | None) -> str:
+    # Reversed once per language: a page may link thousands of comments.
     return reverse("comments:permalink", kwargs={"pk": 918273645}).replace("918273645", "{}")
 
 
 def participation_refusal(user) -> str | None:
     """Why `user` may not post, reply, edit or flag; None if they may."""
     if not user.is_authenticated:
-        return "Sign in to join the discussion."
+        return _("Sign in to join the discussion.")
     if user.is_suspended:
-        until = (
-            f"until {moment_text(user.suspended_until)}"
-            if user.suspended_until
-            else "until further notice"
-        )
-        return f"Your account is suspended {until}: {user.suspension_reason}"
+        if user.suspended_until:
+            return _("Your account is suspended until %(moment)s: %(reason)s") % {
+                "moment": moment_text(user.suspended_until),
+                "reason": user.suspension_reason,
+            }
+        return _("Your account is suspended until further notice: %(reason)s") % {
+            "reason": user.suspension_reason
+        }
     # Asked several times a request (the access helper, then the viewer): look it up once.
     if not hasattr(user, "_has_verified_email"):
         user._has_verified_email = has_verified_email(user)
     if not user._has_verified_email:
-        return "Verify your email address before you join the discussion."
+        return _("Verify your email address before you join the discussion.")
     return None
 
 
@@ -97,7 +109,7 @@ class Viewer:
 
     user_id: int | None = None
     moderator: bool = False
-    refusal: str | None = "Sign in to join the discussion."
+    refusal: str | None = gettext_lazy("Sign in to join the discussion.")
 
     @classmethod
     def of(cls, user) -> "Viewer":
@@ -201,20 +213,20 @@ class Actions:
 
 
 class HideReason(models.TextChoices):
-    SPAM = "spam", "Spam"
-    OFF_TOPIC = "off_topic", "Off-topic"
-    DISRESPECTFUL = "disrespectful", "Disrespectful"
-    PERSONAL_INFORMATION = "personal_information", "Personal information"
-    OTHER = "other", "Other"
-    FLAGGED = "flagged", "Flagged by members, awaiting review"
+    SPAM = "spam", gettext_lazy("Spam")
+    OFF_TOPIC = "off_topic", gettext_lazy("Off-topic")
+    DISRESPECTFUL = "disrespectful", gettext_lazy("Disrespectful")
+    PERSONAL_INFORMATION = "personal_information", gettext_lazy("Personal information")
+    OTHER = "other", pgettext_lazy("hide reason", "Other")
+    FLAGGED = "flagged", gettext_lazy("Flagged by members, awaiting review")
 
 
 FLAG_REASONS = [choice for choice in HideReason.choices if choice[0] != HideReason.FLAGGED]
 
 
 class FlagOutcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld"
-    DISMISSED = "dismissed", "Dismissed"
+    UPHELD = "upheld", gettext_lazy("Upheld")
+    DISMISSED = "dismissed", gettext_lazy("Dismissed")
 
 
 class CommentQuerySet(models.QuerySet):
@@ -315,10 +327,25 @@ def writes_in_last_minute(member) -> int:
 
 
 class Comment(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="comments")
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=gettext_lazy("review"),
+    )
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=gettext_lazy("question"),
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=gettext_lazy("parent"),
     )
     root = models.ForeignKey(
         "self",
@@ -327,20 +354,35 @@ class Comment(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        help_text="The first comment of its conversation; empty on that first comment.",
+        help_text=gettext_lazy(
+            "The first comment of its conversation; empty on that first comment."
+        ),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comments",
+        verbose_name=gettext_lazy("author"),
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    body = models.TextField()
+    body = models.TextField(verbose_name=gettext_lazy("body"))
     body_html = models.TextField(editable=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deleted_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when the author deleted it. Nothing is erased."
+    created_at = models.DateTimeField(
+        verbose_name=gettext_lazy("created at"), default=timezone.now, db_index=True
     )
-    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    edited_at = models.DateTimeField(
+        verbose_name=gettext_lazy("edited at"), null=True, blank=True, editable=False
+    )
+    deleted_at = models.DateTimeField(
+        verbose_name=gettext_lazy("deleted at"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Set when the author deleted it. Nothing is erased."),
+    )
+    hidden_at = models.DateTimeField(
+        verbose_name=gettext_lazy("hidden at"), null=True, blank=True, editable=False
+    )
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -348,27 +390,48 @@ class Comment(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        help_text="Empty when the comment was hidden automatically after flags.",
+        verbose_name=gettext_lazy("hidden by"),
+        help_text=gettext_lazy("Empty when the comment was hidden automatically after flags."),
     )
     hidden_reason = models.CharField(
-        max_length=30, choices=HideReason.choices, blank=True, editable=False
+        verbose_name=gettext_lazy("hidden reason"),
+        max_length=30,
+        choices=HideReason.choices,
+        blank=True,
+        editable=False,
     )
-    hidden_note = models.TextField(blank=True, editable=False)
+    hidden_note = models.TextField(
+        verbose_name=gettext_lazy("hidden note"), blank=True, editable=False
+    )
     approved = models.BooleanField(
-        default=True, editable=False, help_text="False while it waits for pre-moderation."
+        verbose_name=gettext_lazy("approved"),
+        default=True,
+        editable=False,
+        help_text=gettext_lazy("False while it waits for pre-moderation."),
+    )
+    language = models.CharField(
+        gettext_lazy("language"),
+        max_length=8,
+        choices=language_choices,
+        default="en",
+        help_text=gettext_lazy("The language the member wrote in, whichever version they read."),
     )
     submission_key = models.UUIDField(
         null=True,
         blank=True,
         editable=False,
-        help_text="Names the sending that posted it: the form's one-time key with its text. "
-        "The same form sent twice posts once.",
+        help_text=gettext_lazy(
+            "Names the sending that posted it: the form's one-time key with its text. "
+            "The same form sent twice posts once."
+        ),
     )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = gettext_lazy("comment")
+        verbose_name_plural = gettext_lazy("comments")
         indexes = [
             models.Index(fields=["review", "created_at"]),
             # Where a conversation comes on its question's pages (`conversations_before`).
@@ -392,7 +455,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Comment {self.pk} by {self.author}"
+        return _("Comment %(number)s by %(author)s") % {"number": self.pk, "author": self.author}
 
     def save(self, *args, **kwargs) -> None:
         if getattr(self, "_rendered_body", None) != self.body:
@@ -402,7 +465,7 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return _permalink_pattern().format(self.pk)
+        return _permalink_pattern(translation.get_language()).format(self.pk)
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -565,21 +628,38 @@ class Comment(models.Model):
 class CommentRevision(models.Model):
     """An earlier text of an edited comment."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
-    written_at = models.DateTimeField()
-    replaced_at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=gettext_lazy("comment"),
+    )
+    body = models.TextField(verbose_name=gettext_lazy("body"))
+    written_at = models.DateTimeField(verbose_name=gettext_lazy("written at"))
+    replaced_at = models.DateTimeField(
+        verbose_name=gettext_lazy("replaced at"), default=timezone.now, db_index=True
+    )
 
     class Meta:
         ordering = ["written_at", "id"]
+        verbose_name = gettext_lazy("comment revision")
+        verbose_name_plural = gettext_lazy("comment revisions")
 
     def __str__(self) -> str:
-        return f"Version of comment {self.comment_id} from {moment_text(self.written_at)}"
+        return _("Version of comment %(number)s from %(moment)s") % {
+            "number": self.comment_id,
+            "moment": moment_text(self.written_at),
+        }
 
 
 class FlagQuerySet(models.QuerySet):
     def open(self) -> "FlagQuerySet":
         return self.filter(resolved_at__isnull=True)
+
+    def most_frequent_reason(self) -> str:
+        """The reason given most often, "" when none; on a tie, the one given first."""
+        reasons = Counter(self.order_by("created_at", "id").values_list("reason", flat=True))
+        return reasons.most_common(1)[0][0] if reasons else ""
 
     def resolve(self, outcome: str, *, by) -> list["Flag"]:
         """Close the open flags with `outcome`; returns them, with their flaggers."""
@@ -598,65 +678,94 @@ class FlagQuerySet(models.QuerySet):
 class Flag(models.Model):
     """A member's report that a comment breaks the rules. One per member and comment."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
-    flagger = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="flags",
+        verbose_name=gettext_lazy("comment"),
     )
-    reason = models.CharField(max_length=30, choices=FLAG_REASONS)
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    flagger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="flags",
+        verbose_name=gettext_lazy("flagger"),
+    )
+    reason = models.CharField(
+        verbose_name=gettext_lazy("reason"), max_length=30, choices=FLAG_REASONS
+    )
+    note = models.CharField(verbose_name=gettext_lazy("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), default=timezone.now)
+    resolved_at = models.DateTimeField(
+        verbose_name=gettext_lazy("resolved at"), null=True, blank=True
+    )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=gettext_lazy("resolved by"),
     )
     outcome = models.CharField(
+        verbose_name=gettext_lazy("outcome"),
         max_length=10,
         choices=FlagOutcome.choices,
         blank=True,
-        help_text="A moderator's decision: upheld (the comment was hidden) or dismissed.",
+        help_text=gettext_lazy(
+            "A moderator's decision: upheld (the comment was hidden) or dismissed."
+        ),
     )
 
     objects = FlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = gettext_lazy("flag")
+        verbose_name_plural = gettext_lazy("flags")
         constraints = [
             models.UniqueConstraint(fields=["comment", "flagger"], name="one_flag_per_member")
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} flag on comment {self.comment_id}"
+        return _("%(reason)s flag on comment %(number)s") % {
+            "reason": self.get_reason_display(),
+            "number": self.comment_id,
+        }
 
 
 class ModerationAction(models.Model):
     """The audit trail: one row per moderation action, never changed afterwards."""
 
     class Action(models.TextChoices):
-        HIDE = "hide", "Hidden"
-        UPHOLD = "uphold", "Flags upheld"
-        UNHIDE = "unhide", "Unhidden"
-        AUTO_HIDE = "auto_hide", "Hidden automatically after flags"
-        DISMISS = "dismiss", "Flags dismissed"
-        APPROVE = "approve", "Approved"
-        SUSPEND = "suspend", "Suspended"
-        LIFT = "lift", "Suspension lifted"
-        ACCOUNT_DELETED = "account_deleted", "Account deleted"
+        HIDE = "hide", gettext_lazy("Hidden")
+        UPHOLD = "uphold", gettext_lazy("Flags upheld")
+        UNHIDE = "unhide", gettext_lazy("Unhidden")
+        AUTO_HIDE = "auto_hide", gettext_lazy("Hidden automatically after flags")
+        DISMISS = "dismiss", gettext_lazy("Flags dismissed")
+        APPROVE = "approve", gettext_lazy("Approved")
+        SUSPEND = "suspend", gettext_lazy("Suspended")
+        LIFT = "lift", gettext_lazy("Suspension lifted")
+        ACCOUNT_DELETED = "account_deleted", gettext_lazy("Account deleted")
 
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(
+        verbose_name=gettext_lazy("action"), max_length=20, choices=Action.choices
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty for automatic actions.",
+        verbose_name=gettext_lazy("actor"),
+        help_text=gettext_lazy("Empty for automatic actions."),
     )
     comment = models.ForeignKey(
-        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("comment"),
     )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -664,14 +773,21 @@ class ModerationAction(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The member acted on: the comment's author, or the suspended member.",
+        verbose_name=gettext_lazy("member"),
+        help_text=gettext_lazy(
+            "The member acted on: the comment's author, or the suspended member."
+        ),
     )
-    reason = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.CharField(verbose_name=gettext_lazy("reason"), max_length=200, blank=True)
+    note = models.TextField(verbose_name=gettext_lazy("note"), blank=True)
+    created_at = models.DateTimeField(
+        verbose_name=gettext_lazy("created at"), default=timezone.now, db_index=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = gettext_lazy("moderation action")
+        verbose_name_plural = gettext_lazy("moderation actions")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({moment_text(self.created_at)})"
@@ -709,17 +825,30 @@ class ModerationAction(models.Model):
 class QuestionFollow(models.Model):
     """A member who wants an email for each new visible comment under a question."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follows")
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=gettext_lazy("question"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=gettext_lazy("member"),
+    )
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = gettext_lazy("question follow")
+        verbose_name_plural = gettext_lazy("question follows")
         constraints = [
             models.UniqueConstraint(fields=["question", "member"], name="one_follow_per_question")
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} follows question {self.question_id}"
+        return _("%(member)s follows question %(number)s") % {
+            "member": self.member,
+            "number": self.question_id,
+        }

@@ -12,17 +12,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from journalclub.inputs import header_text
-from journalclub.times import moment_text, zone_of
+from journalclub.languages import in_language_of
+from journalclub.times import moment_text
 from outbox.tasks import queue_emails, retry_task_later, send_later, send_now
 
 from .models import Comment, CommentRevision, Flag, FlagOutcome, HideReason, ModerationAction
-
-# The community guidelines: a flat page editors change in the admin (see the comments
-# migration that creates it).
-GUIDELINES_URL = "/guidelines/"
 
 
 def name_the_site(using: str = "default", **kwargs) -> None:
@@ -52,14 +52,14 @@ def moderators() -> QuerySet:
 def flag_comment(comment: Comment, *, by, reason: str, note: str = "", site_url: str) -> Flag:
     """Record a member's flag; the Nth distinct open flag hides the comment for review."""
     if comment.author_id == by.pk:
-        raise FlagRefused("You can't flag your own comment.")
+        raise FlagRefused(_("You can't flag your own comment."))
     # Flags on one comment take turns, so that exactly one of them is the Nth.
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     try:
         with transaction.atomic():
             flag = Flag.objects.create(comment=comment, flagger=by, reason=reason, note=note)
     except IntegrityError:
-        raise FlagRefused("You have already flagged this comment.") from None
+        raise FlagRefused(_("You have already flagged this comment.")) from None
     open_flags = comment.flags.open().count()
     if open_flags == settings.COMMENTS_AUTO_HIDE_FLAGS and not comment.is_hidden:
         comment.hide(by=None, reason=HideReason.FLAGGED, note=f"{open_flags} members flagged it.")
@@ -75,26 +75,30 @@ def notify_moderators_of_auto_hide(comment_id: int, site_url: str, attempt: int 
             return 0
         messages = []
         for moderator in moderators().exclude(email=""):
-            with timezone.override(zone_of(moderator)):  # each reads the time in their zone
-                hidden_at = moment_text(comment.hidden_at)
-            messages.append(
-                EmailMessage(
-                    subject=f"[{settings.SITE_NAME}] A comment was hidden after flags: "
-                    "please review",
-                    body=(
-                        f"A comment on “{comment.review.title}” reached "
-                        f"{settings.COMMENTS_AUTO_HIDE_FLAGS} flags and was hidden on "
-                        f"{hidden_at}, until a moderator reviews it.\n\n"
-                        f"Review it in the moderation queue: {site_url}/moderation/\n"
-                    ),
-                    to=[moderator.email],
-                )
-            )
+            # Each reads it in their language, and the time in their zone.
+            with in_language_of(moderator):
+                messages.append(_auto_hide_email(comment, moderator, site_url))
         with transaction.atomic():
             # Each time it is hidden is news: the key names the moment.
             event = f"auto-hide:{comment.pk}:{comment.hidden_at:%Y%m%d%H%M%S%f}"
             emails = queue_emails([(event, message) for message in messages])
     return send_now(emails)
+
+
+def _auto_hide_email(comment: Comment, moderator, site_url: str) -> EmailMessage:
+    subject = _("A comment was hidden after flags: please review")
+    body = _(
+        "A comment on “%(title)s” reached %(flags)s flags and was hidden on %(moment)s, "
+        "until a moderator reviews it.\n\nReview it in the moderation queue: %(queue_url)s\n"
+    ) % {
+        "title": comment.review.title,
+        "flags": settings.COMMENTS_AUTO_HIDE_FLAGS,
+        "moment": moment_text(comment.hidden_at),
+        "queue_url": site_url + reverse("comments:queue"),
+    }
+    return EmailMessage(
+        subject=f"[{settings.SITE_NAME}] {subject}", body=body, to=[moderator.email]
+    )
 
 
 @transaction.atomic
@@ -114,16 +118,16 @@ def dismiss_flags(comment: Comment, *, by, note: str, site_url: str) -> int:
 
 
 def _email(template: str, context: dict, *, subject: str, to, site_url: str, **kwargs):
-    """An email to member `to`, its times in their time zone."""
+    """An email to member `to`: call it in their language and time zone (`in_language_of`)."""
     context = {
         **context,
         "recipient": to,
         "site_name": settings.SITE_NAME,
-        "guidelines_url": site_url + GUIDELINES_URL,
+        # The community guidelines: a flat page editors change in the admin.
+        "guidelines_url": site_url + reverse("guidelines"),
         "contact_email": settings.MODERATION_CONTACT_EMAIL,
     }
-    with timezone.override(zone_of(to)):
-        body = render_to_string(f"comments/email/{template}", context)
+    body = render_to_string(f"comments/email/{template}", context)
     return EmailMessage(
         subject=header_text(f"[{settings.SITE_NAME}] {subject}"), body=body, to=[to.email], **kwargs
     )
@@ -134,14 +138,21 @@ def _hidden_email(comment: Comment, site_url: str) -> list[tuple[str, EmailMessa
     author = comment.author
     if author is None or not author.email:
         return []
-    message = _email(
-        "hidden.txt",
-        {"comment": comment, "comment_url": site_url + comment.get_absolute_url()},
-        subject=f"A moderator hid your comment on “{comment.review.title}”",
-        to=author,
-        site_url=site_url,
-        headers={"Reply-To": settings.MODERATION_CONTACT_EMAIL},
-    )
+    with in_language_of(author):
+        # The review as its author reads it: its version in their language, if published.
+        title = comment.review.version_in(get_language()).title
+        message = _email(
+            "hidden.txt",
+            {
+                "comment": comment,
+                "review_title": title,
+                "comment_url": site_url + comment.get_absolute_url(),
+            },
+            subject=_("A moderator hid your comment on “%(title)s”") % {"title": title},
+            to=author,
+            site_url=site_url,
+            headers={"Reply-To": settings.MODERATION_CONTACT_EMAIL},
+        )
     return [(f"hidden:{comment.pk}:{comment.hidden_at:%Y%m%d%H%M%S%f}", message)]
 
 
@@ -152,20 +163,21 @@ def _flag_outcome_emails(flags: list[Flag], site_url: str) -> list[tuple[str, Em
         if not flag.flagger.email:
             continue
         upheld = flag.outcome == FlagOutcome.UPHELD
-        review = flag.comment.review
-        message = _email(
-            "flag_outcome.txt",
-            {
-                "upheld": upheld,
-                "review": review,
-                "review_url": site_url + review.get_absolute_url(),
-            },
-            subject="The comment you flagged was hidden"
-            if upheld
-            else "The comment you flagged was reviewed",
-            to=flag.flagger,
-            site_url=site_url,
-        )
+        with in_language_of(flag.flagger):
+            review = flag.comment.review.version_in(get_language())
+            message = _email(
+                "flag_outcome.txt",
+                {
+                    "upheld": upheld,
+                    "review": review,
+                    "review_url": site_url + review.get_absolute_url(),
+                },
+                subject=_("The comment you flagged was hidden")
+                if upheld
+                else _("The comment you flagged was reviewed"),
+                to=flag.flagger,
+                site_url=site_url,
+            )
         emails.append((f"flag-outcome:{flag.pk}", message))
     return emails
 
@@ -173,14 +185,15 @@ def _flag_outcome_emails(flags: list[Flag], site_url: str) -> list[tuple[str, Em
 def _suspension_email(member, site_url: str) -> list[tuple[str, EmailMessage]]:
     if not member.email:
         return []
-    message = _email(
-        "suspended.txt",
-        {"member": member},
-        subject="Your account is suspended",
-        to=member,
-        site_url=site_url,
-        headers={"Reply-To": settings.MODERATION_CONTACT_EMAIL},
-    )
+    with in_language_of(member):
+        message = _email(
+            "suspended.txt",
+            {"member": member},
+            subject=_("Your account is suspended"),
+            to=member,
+            site_url=site_url,
+            headers={"Reply-To": settings.MODERATION_CONTACT_EMAIL},
+        )
     return [(f"suspended:{member.pk}:{member.suspended_at:%Y%m%d%H%M%S%f}", message)]
 
 

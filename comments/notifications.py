@@ -1,7 +1,8 @@
 """Emails about new comments: to the author of the comment replied to, and to the
 members who follow the question. Built and sent by a background task, enqueued in the
 transaction that makes the comment visible (posting it, or approving it). Each is written
-in its recipient's time zone, and names the author's role on the review (comments/roles.py).
+in its recipient's language and time zone, and names the author's role on the review
+(comments/roles.py).
 
 A review's guest reviewer, once an editor links their account to it, follows every question
 of the review: they hear of each new comment by default, and the follow email's one-click
@@ -16,10 +17,11 @@ from django.db.models.signals import post_save, pre_save
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from journalclub.inputs import header_text
-from journalclub.times import zone_of
+from journalclub.languages import in_language_of
 from outbox.tasks import queue_emails, retry_task_later, send_now
 from posts.models import Contributor, Question, Review
 
@@ -67,28 +69,37 @@ def author_name(comment: Comment) -> str:
     """The author as emails name them, with their role on the review if they have one:
     "Amara Okafor (Guest reviewer)". Reads `comment.review.reviewer` and `author_group`."""
     if comment.author is None:
-        return "A member"
+        return _("A member")
     badge = badge_of(comment, comment.review)
     return f"{comment.author.public_name} ({badge})" if badge else comment.author.public_name
 
 
 def reply_email(reply: Comment, recipient, site_url: str) -> EmailMessage:
-    unsubscribe = site_url + unsubscribe_url("replies", recipient.pk)
-    author = author_name(reply)
-    context = {
-        "reply": reply,
-        "author": author,
-        "recipient": recipient,
-        "comment_url": site_url + reply.get_absolute_url(),
-        "unsubscribe_url": unsubscribe,
-        "site_name": settings.SITE_NAME,
-    }
-    return EmailMessage(
-        subject=header_text(f"{author} replied to your comment on “{reply.review.title}”"),
-        body=_in_zone_of(recipient, "comments/email/reply.txt", context),
-        to=[recipient.email],
-        headers=_one_click_unsubscribe(unsubscribe),
-    )
+    """In the recipient's language, its links to the pages in that language."""
+    with in_language_of(recipient):
+        unsubscribe = site_url + unsubscribe_url("replies", recipient.pk)
+        author = author_name(reply)
+        # The review as the recipient reads it: its version in their language, if published.
+        title = reply.review.version_in(get_language()).title
+        context = {
+            "reply": reply,
+            "review_title": title,
+            "author": author,
+            "recipient": recipient,
+            "comment_url": site_url + reply.get_absolute_url(),
+            "unsubscribe_url": unsubscribe,
+            "site_name": settings.SITE_NAME,
+        }
+        subject = _("%(author)s replied to your comment on “%(title)s”") % {
+            "author": author,
+            "title": title,
+        }
+        return EmailMessage(
+            subject=header_text(subject),
+            body=render_to_string("comments/email/reply.txt", context),
+            to=[recipient.email],
+            headers=_one_click_unsubscribe(unsubscribe),
+        )
 
 
 def follow_emails(comment: Comment, site_url: str) -> list[EmailMessage]:
@@ -98,35 +109,47 @@ def follow_emails(comment: Comment, site_url: str) -> list[EmailMessage]:
         .exclude(member_id=comment.author_id)
         .select_related("member")
     )
-    author = author_name(comment)
     emails = []
     for follow in follows:
         if not follow.member.email:
             continue
-        unsubscribe = site_url + unsubscribe_url("follow", follow.pk)
-        reviewer = follow.member_id == comment.review.reviewer.user_id
-        context = {
-            "comment": comment,
-            "author": author,
-            "reviewer": reviewer,
-            "recipient": follow.member,
-            "comment_url": site_url + comment.get_absolute_url(),
-            "unsubscribe_url": unsubscribe,
-            "site_name": settings.SITE_NAME,
-        }
-        emails.append(
-            EmailMessage(
-                subject=header_text(
-                    f"{author} commented on your review “{comment.review.title}”"
-                    if reviewer
-                    else f"{author} commented on a question you follow: “{comment.review.title}”"
-                ),
-                body=_in_zone_of(follow.member, "comments/email/follow.txt", context),
-                to=[follow.member.email],
-                headers=_one_click_unsubscribe(unsubscribe),
-            )
-        )
+        with in_language_of(follow.member):
+            emails.append(_follow_email(comment, follow, site_url))
     return emails
+
+
+def _follow_email(comment: Comment, follow: QuestionFollow, site_url: str) -> EmailMessage:
+    unsubscribe = site_url + unsubscribe_url("follow", follow.pk)
+    author = author_name(comment)
+    reviewer = follow.member_id == comment.review.reviewer.user_id
+    # The review and question as the follower reads them: the version in their language.
+    review = comment.review.version_in(get_language())
+    question = comment.question
+    if review.pk != comment.review_id:
+        question = review.questions.all()[question.number - 1]
+    context = {
+        "comment": comment,
+        "review_title": review.title,
+        "question_text": question.text,
+        "author": author,
+        "reviewer": reviewer,
+        "recipient": follow.member,
+        "comment_url": site_url + comment.get_absolute_url(),
+        "unsubscribe_url": unsubscribe,
+        "site_name": settings.SITE_NAME,
+    }
+    names = {"author": author, "title": review.title}
+    subject = (
+        _("%(author)s commented on your review “%(title)s”") % names
+        if reviewer
+        else _("%(author)s commented on a question you follow: “%(title)s”") % names
+    )
+    return EmailMessage(
+        subject=header_text(subject),
+        body=render_to_string("comments/email/follow.txt", context),
+        to=[follow.member.email],
+        headers=_one_click_unsubscribe(unsubscribe),
+    )
 
 
 @task()
@@ -153,11 +176,6 @@ def notify_about_new_comment(comment_id: int, site_url: str, attempt: int = 1) -
         with transaction.atomic():
             emails = queue_emails([(f"comment:{comment.pk}", message) for message in messages])
     return send_now(emails)
-
-
-def _in_zone_of(recipient, template: str, context: dict) -> str:
-    with timezone.override(zone_of(recipient)):
-        return render_to_string(template, context)
 
 
 def follow_own_review(reviews) -> None:

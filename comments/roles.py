@@ -7,15 +7,17 @@ version (posts/apps.py), and group memberships renew it too (`bump_on_group_chan
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import OuterRef, Subquery
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 from journalclub.page_cache import bump_content_version
 from posts.models import Review
 
-GUEST_REVIEWER = "Guest reviewer"
-EDITOR = "Editor"
-MODERATOR = "Moderator"
+GUEST_REVIEWER = _("Guest reviewer")
+EDITOR = _("Editor")
+MODERATOR = _("Moderator")
 # The groups whose members carry a badge; one badge each, the guest reviewer's first, then
 # in this (alphabetical) order.
 GROUP_BADGES = {"Editors": EDITOR, "Moderators": MODERATOR}
@@ -43,7 +45,16 @@ def _groups_changed(sender, action: str, **kwargs) -> None:
         bump_content_version()
 
 
+def _group_saved_or_deleted(sender, **kwargs) -> None:
+    # A group renamed or deleted (its memberships go with it, without m2m_changed).
+    bump_content_version()
+
+
 def bump_on_group_changes() -> None:
     """Connected once the apps are ready (comments/apps.py)."""
     through = get_user_model().groups.through
     m2m_changed.connect(_groups_changed, sender=through, dispatch_uid="comments:role-badges")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _group_saved_or_deleted, sender=Group, dispatch_uid="comments:role-badge-groups"
+        )

@@ -1,6 +1,7 @@
 import logging
 from datetime import timedelta
 
+from allauth.account.decorators import reauthentication_required
 from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
@@ -13,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import needs_two_factor
 from journalclub.inputs import whole_number
 from posts.models import Question, Review
+from posts.views import review_content_language
 
 from . import discussion
 from .discussion import location as comment_location
@@ -64,9 +67,9 @@ def _require_participation(request: HttpRequest) -> None:
 
 def _require_permission(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
-        raise PermissionDenied("Only moderators can do this.")
+        raise PermissionDenied(_("Only moderators can do this."))
     if needs_two_factor(request.user):
-        raise PermissionDenied("Set up two-factor authentication before you moderate.")
+        raise PermissionDenied(_("Set up two-factor authentication before you moderate."))
 
 
 def _posted_id(request: HttpRequest, name: str) -> int | None:
@@ -78,24 +81,41 @@ def _posted_id(request: HttpRequest, name: str) -> int | None:
     return number
 
 
-def _get_comment_target(request: HttpRequest, slug: str) -> tuple[Question, Comment | None]:
-    """The question (and comment) a new comment answers, or 404/403 if it may not be posted."""
-    review = get_object_or_404(Review.objects.published(), slug=slug)
-    question_id = _posted_id(request, "question")
+def _numbered_questions(review: Review) -> list[Question]:
+    """The questions of `review`, each with its `number`, its `review` and its `thread`: the
+    question whose comments it shows (on a translation, the original's question n)."""
     questions = list(review.questions.all())
-    number = next((n for n, q in enumerate(questions, 1) if q.pk == question_id), None)
-    if number is None:
+    threads = review.thread_questions(questions)
+    for number, question in enumerate(questions, start=1):
+        question.number, question.review = number, review
+        question.thread = threads[number - 1] if number <= len(threads) else None
+        if question.thread is not None:
+            question.thread.number, question.thread.review = number, review.original
+    return questions
+
+
+def _get_comment_target(request: HttpRequest, slug: str) -> tuple[Question, Comment | None]:
+    """The question (and comment) a new comment answers, or 404/403 if it may not be posted.
+    On a translation, the comment goes to the original's question of the same number (its
+    `thread`), which the question posted may name too (replies name their comment's)."""
+    review = get_object_or_404(
+        Review.objects.published().select_related("translation_of"), slug=slug
+    )
+    question_id = _posted_id(request, "question")
+    questions = [q for q in _numbered_questions(review) if q.thread is not None]
+    question = next((q for q in questions if question_id in (q.pk, q.thread.pk)), None)
+    if question is None:
         raise Http404("No such question.")
-    question = questions[number - 1]
-    question.number, question.review = number, review
     parent_id = _posted_id(request, "parent")
     parent = None
     if parent_id is not None:
         parent = get_object_or_404(
-            Comment.objects.visible().select_related("parent"), pk=parent_id, question=question
+            Comment.objects.visible().select_related("parent"),
+            pk=parent_id,
+            question=question.thread,
         )
     if not review.discussion_open:
-        raise PermissionDenied("The discussion of this review is closed.")
+        raise PermissionDenied(_("The discussion of this review is closed."))
     _require_participation(request)
     return question, parent
 
@@ -141,7 +161,7 @@ def render_question_page(
     if conversation is None:
         requested = min(whole_number(request.GET.get("page", "")) or 1, 10**6)
         shown, page = discussion.question_page(
-            question, question.number, viewer, request, requested
+            question, question.number, viewer, request, requested, getattr(question, "thread", None)
         )
     else:
         shown = discussion.conversation(question, question.number, conversation, viewer, request)
@@ -158,19 +178,22 @@ def render_question_page(
         "refusal": viewer.refusal,
         "moderator": viewer.moderator,
         "followed": discussion.followed_question_ids(viewer, question.review),
+        # An English review's text inside French pages is marked as English, and so on.
+        "content_language": review_content_language(question.review),
     }
     return render(request, "comments/question_detail.html", context, status=status)
 
 
 def question_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """One question of a review with every thread of its discussion, page by page."""
-    review = get_object_or_404(Review.objects.visible_to(request.user).with_citation(), slug=slug)
-    questions = list(review.questions.all())
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).with_citation().select_related("translation_of"),
+        slug=slug,
+    )
+    questions = _numbered_questions(review)
     if not 1 <= number <= len(questions):
         raise Http404("No such question.")
-    question = questions[number - 1]
-    question.number, question.review = number, review
-    return render_question_page(request, question)
+    return render_question_page(request, questions[number - 1])
 
 
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
@@ -201,7 +224,7 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.is_deleted and comment.approved:
         location = location or _place_above(comment, viewer)
         messages.info(
-            request, "This comment was deleted by its author.", extra_tags=_anchor(location)
+            request, _("This comment was deleted by its author."), extra_tags=_anchor(location)
         )
         return HttpResponseRedirect(location)
     if location is None:
@@ -221,10 +244,10 @@ def _place_above(comment: Comment, viewer: Viewer) -> str:
 
 
 def _anchor(location: str) -> str:
-    """The comment anchor `location` opens at, if any: a message about that comment shows
-    beside it (templatetags/comment_notices.py)."""
+    """The comment or question anchor `location` opens at, if any: a message about that
+    comment or question shows beside it (templatetags/comment_notices.py)."""
     fragment = location.rpartition("#")[2]
-    return fragment if fragment.startswith("comment-") else ""
+    return fragment if fragment.startswith(("comment-", "question-")) else ""
 
 
 # Members' actions
@@ -234,19 +257,21 @@ def _anchor(location: str) -> str:
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     question, parent = _get_comment_target(request, slug)
+    thread = question.thread
     form = CommentForm(request.POST, author=request.user)
     if not form.is_valid():
-        if (earlier := form.earlier_submission(question)) is not None:
+        if (earlier := form.earlier_submission(thread)) is not None:
             return _posted(request, earlier)  # sent again (a double click) past the limit
         return _render_form_again(request, question, parent, form)
     reply_to, depth = parent.reply_position() if parent else (None, 0)
     comment = Comment(
-        review=question.review,
-        question=question,
+        review=thread.review,
+        question=thread,
         parent=reply_to,
         depth=depth,
         author=request.user,
         body=form.cleaned_data["body"],
+        language=form.cleaned_data["language"],
         approved=not needs_approval(request.user),
         submission_key=form.submission_key,
     )
@@ -257,21 +282,23 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             if comment.approved:
                 notify_about_new_comment.enqueue(comment.pk, _site_url(request))
     except DatabaseError as error:
-        if isinstance(error, IntegrityError) and (earlier := form.earlier_submission(question)):
+        if isinstance(error, IntegrityError) and (earlier := form.earlier_submission(thread)):
             # The same sending again: a double click, a retry after a lost answer.
             return _posted(request, earlier)
         logger.exception("comment could not be saved", extra={"event": "comment_save_failed"})
         form.add_error(
             None,
-            "We could not save your comment just now. Your text is kept below: please try "
-            "again in a moment.",
+            _(
+                "We could not save your comment just now. Your text is kept below: please try "
+                "again in a moment."
+            ),
         )
         response = _render_form_again(request, question, parent, form, status=503)
         response["Retry-After"] = "30"
         add_never_cache_headers(response)
         return response
     if request.user.follow_on_comment:
-        QuestionFollow.objects.get_or_create(question=question, member=request.user)
+        QuestionFollow.objects.get_or_create(question=thread, member=request.user)
     return _posted(request, comment)
 
 
@@ -279,12 +306,14 @@ def _posted(request: HttpRequest, comment: Comment) -> HttpResponse:
     """To the comment just posted, with a word on when others see it."""
     # Shown beside the comment, where the page opens (templatetags/comment_notices.py).
     if comment.approved:
-        messages.success(request, "Your comment is posted.", extra_tags=comment.anchor)
+        messages.success(request, _("Your comment is posted."), extra_tags=comment.anchor)
     else:
         messages.info(
             request,
-            "Thanks! As this is your first comment, a moderator will approve it before others "
-            "see it.",
+            _(
+                "Thanks! As this is your first comment, a moderator will approve it before "
+                "others see it."
+            ),
             extra_tags=comment.anchor,
         )
     location = comment_location(comment, Viewer.of(request.user), exact_page=False)
@@ -318,18 +347,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_own_comment(request, pk)
     _require_participation(request)
     if not comment.review.discussion_open:
-        raise PermissionDenied("The discussion of this review is closed.")
+        raise PermissionDenied(_("The discussion of this review is closed."))
     if not comment.is_editable_by(request.user):
         messages.error(
             request,
-            f"Comments can be edited for {settings.COMMENTS_EDIT_WINDOW_MINUTES} minutes after "
-            "posting; this one can no longer be changed.",
+            _(
+                "Comments can be edited for %(minutes)s minutes after posting; this one can no "
+                "longer be changed."
+            )
+            % {"minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES},
         )
         return redirect(comment)
     form = CommentForm(request.POST or None, author=request.user, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         comment.edit(form.cleaned_data["body"])
-        messages.success(request, "Your comment is updated.")
+        messages.success(request, _("Your comment is updated."))
         return redirect(comment)
     status = 400 if form.is_bound else 200
     return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=status)
@@ -346,7 +378,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         # below it show; else the comment it answered, or its question.
         viewer = Viewer.of(request.user)
         location = comment_location(comment, viewer) or _place_above(comment, viewer)
-        messages.success(request, "Your comment is deleted.", extra_tags=_anchor(location))
+        messages.success(request, _("Your comment is deleted."), extra_tags=_anchor(location))
         return HttpResponseRedirect(location)
     return render(request, "comments/delete.html", {"comment": comment})
 
@@ -355,8 +387,13 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 def flag(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_visible_comment(pk)
     _require_participation(request)
+    # Cards are cached for every member alike, so they still offer "Flag": say when it was.
+    if (earlier := comment.flags.filter(flagger=request.user).first()) is not None:
+        context = {"comment": comment, "earlier": earlier}
+        status = 400 if request.method == "POST" else 200
+        return render(request, "comments/flag.html", context, status=status)
     if not comment.actions_for(Viewer.of(request.user)).flag:  # visible, so: their own
-        raise PermissionDenied("You can't flag your own comment.")
+        raise PermissionDenied(_("You can't flag your own comment."))
     form = FlagForm(request.POST or None, flagger=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -370,7 +407,11 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
         except FlagRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, "Thank you: the moderators will look at this comment.")
+            messages.success(
+                request,
+                _("Thank you: the moderators will look at this comment."),
+                extra_tags=comment.anchor,
+            )
             return redirect(comment)
     status = 400 if form.is_bound else 200
     return render(request, "comments/flag.html", {"comment": comment, "form": form}, status=status)
@@ -381,21 +422,27 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
 def follow(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow or stop following a question of a published review."""
     question = get_object_or_404(
-        Question.objects.select_related("review"),
+        Question.objects.select_related("review__translation_of"),
         pk=pk,
         review__in=Review.objects.published(),
     )
+    page_review = question.review
+    # A translation's question is followed as the original's, whose thread it shows.
+    if (thread := _numbered_questions(page_review)[question.number - 1].thread) is None:
+        raise Http404("No such question.")
     if not has_verified_email(request.user):
-        raise PermissionDenied("Verify your email address to follow questions.")
-    follow, created = QuestionFollow.objects.get_or_create(question=question, member=request.user)
+        raise PermissionDenied(_("Verify your email address to follow questions."))
+    follow, created = QuestionFollow.objects.get_or_create(question=thread, member=request.user)
     if created:
-        messages.success(request, "You follow this question: new comments will be emailed to you.")
+        messages.success(
+            request, _("You follow this question: new comments will be emailed to you.")
+        )
     else:
         follow.delete()
-        messages.success(request, "You no longer follow this question.")
+        messages.success(request, _("You no longer follow this question."))
     if request.POST.get("next") == "profile":
         return redirect("accounts:profile")
-    return HttpResponseRedirect(f"{question.review.get_absolute_url()}#question-{question.number}")
+    return HttpResponseRedirect(f"{page_review.get_absolute_url()}#question-{question.number}")
 
 
 # The one-click link of every email. Mail scanners and link previews open links, so a GET
@@ -424,17 +471,18 @@ def unsubscribe(request: HttpRequest, token: str, purpose: str) -> HttpResponse:
 
 
 @login_required
+@reauthentication_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     context = {"keeps_text": settings.ACCOUNT_DELETION_KEEPS_TEXT}
     if request.method != "POST":
         return render(request, "accounts/delete.html", context)
     if request.POST.get("confirm") != "delete":
-        messages.error(request, "Type delete in the box to confirm.")
+        messages.error(request, _("Type delete in the box to confirm."))
         return render(request, "accounts/delete.html", context, status=400)
     member = request.user
     logout(request)
     delete_member(member)
-    messages.success(request, "Your account and personal data are deleted. Goodbye.")
+    messages.success(request, _("Your account and personal data are deleted. Goodbye."))
     return redirect("posts:review_list")
 
 
@@ -444,7 +492,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @login_required
 def hide(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_moderated_comment(request, pk, "comments.hide_comment")
-    form = HideForm(request.POST or None)
+    flagged_for = comment.flags.open().most_frequent_reason()
+    form = HideForm(request.POST or None, initial={"reason": flagged_for})
     if request.method == "POST" and form.is_valid():
         if comment.actions_for(Viewer.of(request.user)).hide:
             hide_comment(
@@ -454,7 +503,7 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 site_url=_site_url(request),
             )
-        messages.success(request, "The comment is hidden.")
+        messages.success(request, _("The comment is hidden."))
         return _back(request, comment)
     status = 400 if form.is_bound else 200
     return render(request, "comments/hide.html", {"comment": comment, "form": form}, status=status)
@@ -466,7 +515,7 @@ def unhide(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_moderated_comment(request, pk, "comments.hide_comment")
     if comment.is_hidden and (note := _moderator_note(request)) is not None:
         comment.unhide(by=request.user, note=note)
-        messages.success(request, "The comment is visible again.")
+        messages.success(request, _("The comment is visible again."))
     return _back(request, comment)
 
 
@@ -475,12 +524,12 @@ def unhide(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_moderated_comment(request, pk, "comments.hide_comment")
     if comment.is_hidden:
-        messages.error(request, "This comment is hidden: unhide it before approving it.")
+        messages.error(request, _("This comment is hidden: unhide it before approving it."))
     elif comment.actions_for(Viewer.of(request.user)).approve:
         with transaction.atomic():
             comment.approve(by=request.user)
             notify_about_new_comment.enqueue(comment.pk, _site_url(request))
-        messages.success(request, "The comment is approved and visible to everyone.")
+        messages.success(request, _("The comment is approved and visible to everyone."))
     return _back(request, comment)
 
 
@@ -490,7 +539,7 @@ def dismiss_flags(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get_moderated_comment(request, pk, "comments.resolve_flag")
     if comment.flags.open().exists() and (note := _moderator_note(request)) is not None:
         dismiss_open_flags(comment, by=request.user, note=note, site_url=_site_url(request))
-        messages.success(request, "The flags are dismissed.")
+        messages.success(request, _("The flags are dismissed."))
     return _back(request, comment)
 
 
@@ -506,7 +555,8 @@ def _moderator_note(request: HttpRequest) -> str | None:
     form = ModeratorNoteForm(request.POST)
     if form.is_valid():
         return form.cleaned_data["note"]
-    messages.error(request, f"Nothing was changed. The note: {' '.join(form.errors['note'])}")
+    errors = " ".join(form.errors["note"])
+    messages.error(request, _("Nothing was changed. The note: %(errors)s") % {"errors": errors})
     return None
 
 
@@ -570,7 +620,9 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "lift":
         if (note := _moderator_note(request)) is not None:
             lift_suspension(member, by=request.user, note=note)
-            messages.success(request, f"{member.public_name} can take part again.")
+            messages.success(
+                request, _("%(name)s can take part again.") % {"name": member.public_name}
+            )
         return redirect("comments:member", pk=member.pk)
     if request.method == "POST" and form.is_valid():
         hidden = suspend_member(
@@ -581,7 +633,11 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
             hide_comments=form.cleaned_data["hide_comments"],
             site_url=_site_url(request),
         )
-        messages.success(request, f"{member.public_name} is suspended. Comments hidden: {hidden}.")
+        messages.success(
+            request,
+            _("%(name)s is suspended. Comments hidden: %(count)s.")
+            % {"name": member.public_name, "count": hidden},
+        )
         return redirect("comments:member", pk=member.pk)
     comments = member.comments.select_related("review").order_by("-created_at")[:50]
     context = {"member": member, "form": form, "comments": comments}
@@ -594,7 +650,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
 def _get_exportable_review(request: HttpRequest, slug: str) -> Review:
     """A review whose discussion the user may download: editors and moderators only."""
     if not can_export(request.user):
-        raise PermissionDenied("Only editors and moderators can export a discussion.")
+        raise PermissionDenied(_("Only editors and moderators can export a discussion."))
     return get_object_or_404(Review.objects.visible_to(request.user), slug=slug)
 
 

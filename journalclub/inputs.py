@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import feedgenerator
+from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
 
 # Longer numbers are no page and no id: a signed 64-bit integer has 19 digits.
 MAX_DIGITS = 18
@@ -42,17 +44,17 @@ def control_character(text: str, *, multi_line: bool) -> str | None:
         return None
     character = found.group()
     if character == "\x00":
-        return "a NUL character"
+        return _("a NUL character")
     if character in "\r\n\u2028\u2029":
-        return "a line break"
-    return f"a control character (U+{ord(character):04X})"
+        return _("a line break")
+    return _("a control character (U+%(code)04X)") % {"code": ord(character)}
 
 
 def validate_single_line(value: str) -> None:
     """For names and other one-line fields, which may end up in an email header."""
     if control_character(value, multi_line=False):
         raise ValidationError(
-            "Write this on one line, without line breaks or control characters.",
+            _("Write this on one line, without line breaks or control characters."),
             code="single_line",
         )
 
@@ -61,16 +63,26 @@ def validate_no_control_characters(value: str) -> None:
     """For multi-line text: line breaks and tabs are fine, other control characters are not."""
     if character := control_character(value, multi_line=True):
         raise ValidationError(
-            "This text contains %(character)s, which can't be saved. Remove it (it often "
-            "comes from pasting) and try again.",
+            _(
+                "This text contains %(character)s, which can't be saved. Remove it (it often "
+                "comes from pasting) and try again."
+            ),
             code="control_character",
             params={"character": character},
         )
 
 
+def without_language(path: str) -> str:
+    """`path` without its language prefix: /fr/admin/ is the admin too."""
+    if language := get_language_from_path(path):
+        return path.removeprefix(f"/{language}")
+    return path
+
+
 def header_text(text: str) -> str:
     """`text` on one line with no control characters, for an email header."""
-    return " ".join(LINE_BREAKS_AND_CONTROLS.sub(" ", text).split())
+    # Runs of plain spaces only: French keeps its no-break spaces (« titre », « Bonjour ! »).
+    return re.sub(r" {2,}", " ", LINE_BREAKS_AND_CONTROLS.sub(" ", text)).strip(" ")
 
 
 class Atom1Feed(feedgenerator.Atom1Feed):
@@ -100,16 +112,16 @@ class RefuseHostileQueriesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         texts = [request.path_info, *request.GET]
-        texts += [value for _, values in request.GET.lists() for value in values]
+        texts += [value for _name, values in request.GET.lists() for value in values]
         if any(CONTROLS_BUT_TAB.search(text) for text in texts):
-            reason = (
+            reason = _(
                 "The address contains a control character, such as a line break or a NUL, "
                 "which no page here accepts. Check the link, or type the address again."
             )
             return render(None, "400.html", {"reason": reason}, status=400)
         if request.GET.get(ADMIN_TO_FIELD) == "" or (
             request.method == "POST"
-            and request.path_info.startswith("/admin/")
+            and without_language(request.path_info).startswith("/admin/")
             and request.POST.get(ADMIN_TO_FIELD) == ""
         ):
             return render(None, "400.html", status=400)

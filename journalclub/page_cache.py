@@ -44,7 +44,7 @@ from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from journalclub.inputs import whole_number
@@ -58,8 +58,8 @@ RENDER_LOCK_SECONDS = 2
 FRAGMENT_SECONDS = 7 * 24 * 60 * 60
 # What shapes a page besides the content: these settings, and the project's files.
 PAGE_SETTINGS = (
-    "SITE_NAME", "TIME_ZONE", "LANGUAGE_CODE", "USE_I18N", "USE_TZ", "STATIC_URL", "STORAGES",
-    "DEBUG", "MFA_REQUIRED_FOR_STAFF", "ACCOUNT_DELETION_KEEPS_TEXT",
+    "SITE_NAME", "TIME_ZONE", "LANGUAGE_CODE", "LANGUAGES", "USE_I18N", "USE_TZ", "STATIC_URL",
+    "STORAGES", "DEBUG", "MFA_REQUIRED_FOR_STAFF", "ACCOUNT_DELETION_KEEPS_TEXT",
 )  # fmt: skip
 PAGE_SETTINGS_PREFIXES = ("COMMENTS_", "REVIEWS_", "MODERATION_", "PAGE_CACHE_")
 SOURCE_SUFFIXES = (".py", ".html", ".txt", ".css", ".js", ".svg", ".toml")
@@ -215,7 +215,8 @@ def cached_fragments[K: Hashable](
     their own comments). `render` renders those not found, telling which may be kept: not
     those that carry the reader's CSRF token."""
     (site,) = content_versions(SITE)
-    prefix = f"{kind}:{build_version()}:{site}:"
+    # Fragments carry words of the interface ("Reply"): one copy per language.
+    prefix = f"{kind}:{build_version()}:{translation.get_language()}:{site}:"
     keys = {
         k: prefix + hashlib.blake2b(repr(version).encode(), digest_size=12).hexdigest()
         for k, version in versions.items()
@@ -239,12 +240,14 @@ def bump_content_version(**kwargs) -> None:
 def bump_discussion_versions(sender, instance, **kwargs) -> None:
     """Signal receiver for comments: only the pages that show this discussion change."""
     try:
-        review_slug = instance.review.slug
         number = instance.question.number
+        # A translation shows the same threads: its pages change too.
+        slugs = instance.review.discussion_slugs()
     except ObjectDoesNotExist:  # deleted along with its review, which bumped SITE
         bump(SITE)
         return
-    bump(DISCUSSIONS, f"review:{review_slug}", f"question:{review_slug}:{number}")
+    scopes = [scope for slug in slugs for scope in (f"review:{slug}", f"question:{slug}:{number}")]
+    bump(DISCUSSIONS, *scopes)
 
 
 def _cacheable_query(request: HttpRequest) -> bool:
@@ -403,8 +406,11 @@ def _render_and_keep(view, request: HttpRequest, args, kwargs, *, path: str, key
 
 
 def bump_unless_only_last_login(sender, update_fields=None, created=False, **kwargs) -> None:
-    """A member's name shows beside their comments; signing up or in changes nothing shown."""
-    if created or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
+    """A member's name shows beside their comments; signing up or in, or choosing a language,
+    changes nothing shown."""
+    if created or (
+        update_fields is not None and set(update_fields) <= {"last_login", "password", "language"}
+    ):
         return
     bump_content_version()
 

@@ -99,9 +99,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The language comes from the address (/fr/…, else English), which the page cache and
+    # CommonMiddleware resolve: activated before both. It reads no session (Django ≥ 4).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A 400 for control characters in the address, before anything reads it.
     "journalclub.inputs.RefuseHostileQueriesMiddleware",
+    # A reader who chose French is sent from an English address to its French one before a
+    # cached English page can be served to them.
+    "journalclub.languages.PreferredLanguageMiddleware",
     # Cached pages for readers without a session leave here; everything above still
     # applies to them.
     "journalclub.page_cache.CachedPageMiddleware",
@@ -127,6 +133,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "journalclub.languages.language_links",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "journalclub.context_processors.site",
@@ -178,7 +186,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# URL names, not paths: after signing in or out, the home page in the language of the page
+# the member was on (/fr/ from /fr/accounts/login/).
+LOGIN_REDIRECT_URL = "posts:review_list"
+ACCOUNT_LOGOUT_REDIRECT_URL = "posts:review_list"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -187,8 +198,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# allauth's interface in sentence case, as the site writes it (only the strings that change).
-LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
+# English pages have today's addresses, French ones start with /fr/ (journalclub/urls.py).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+# The project's catalogues, the first listed winning: locale_overrides/ rewrites some of
+# django-allauth's own strings (English in sentence case; French in the site's register, with
+# « courriel » and French typography), by hand; locale/ is the French of the project's code,
+# which `make messages` extracts. `make compile-messages` builds the .mo files of both.
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 # Members may choose their own zone (accounts.User.time_zone); times show their zone.
 TIME_ZONE = env_str("TIME_ZONE", "America/Toronto")
 USE_I18N = True
@@ -309,6 +325,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Members are greeted by their display name; usernames are internal and never shown.
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+# Changing addresses, the password, sign-in apps or deleting the account asks to confirm
+# access (the password again) unless the member signed in or confirmed it recently.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Signing in counts as confirming access to the account (accounts/adapter.py) for this long:
 # time enough to install an authenticator app and set it up without the password again.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 15 * 60)

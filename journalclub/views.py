@@ -2,11 +2,13 @@ import logging
 import sys
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import InterfaceError, InternalError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -26,7 +28,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(checks, status=status)
 
 
-TEXT_LABELS = {"body": "Your text"}
+TEXT_LABELS = {"body": gettext_lazy("Your text")}
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,14 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    private = ["/admin/", "/moderation/", "/accounts/", "/search/"]
+    # The same pages in French too, under /fr/ (journalclub/urls.py).
+    prefixes = [""] + [
+        f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /moderation/",
-        "Disallow: /accounts/",
-        "Disallow: /search/",
+        *(f"Disallow: {prefix}{path}" for prefix in prefixes for path in private),
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

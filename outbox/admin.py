@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Email
 from .tasks import deliver
@@ -21,11 +23,16 @@ class EmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Try to send the selected failed emails again")
+    @admin.action(description=_("Try to send the selected failed emails again"))
     def try_again(self, request, queryset) -> None:
         emails = list(queryset.failed())
         for email in emails:
             email.retry()
         if emails:
             deliver.enqueue([email.pk for email in emails])
-        self.message_user(request, f"{len(emails)} email(s) will be sent again.", messages.SUCCESS)
+        sent_again = ngettext(
+            "%(count)d email will be sent again.",
+            "%(count)d emails will be sent again.",
+            len(emails),
+        ) % {"count": len(emails)}
+        self.message_user(request, sent_again, messages.SUCCESS)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Minutes to wait after the 1st, 2nd, ... failed try: six tries over 66 minutes.
 RETRY_DELAYS_MINUTES = (1, 5, 10, 20, 30)
@@ -49,30 +50,45 @@ class EmailQuerySet(models.QuerySet):
 
 class Email(models.Model):
     key = models.CharField(
-        max_length=200, unique=True, help_text="The event and the recipient: one email each."
+        verbose_name=_("key"),
+        max_length=200,
+        unique=True,
+        help_text=_("The event and the recipient: one email each."),
     )
-    from_email = models.CharField(max_length=300)
-    to = models.CharField(max_length=254)
-    subject = models.CharField(max_length=998)
-    body = models.TextField()
-    html_body = models.TextField(blank=True)
-    headers = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    from_email = models.CharField(verbose_name=_("from email"), max_length=300)
+    to = models.CharField(verbose_name=_("to"), max_length=254)
+    subject = models.CharField(verbose_name=_("subject"), max_length=998)
+    body = models.TextField(verbose_name=_("body"))
+    html_body = models.TextField(verbose_name=_("html body"), blank=True)
+    headers = models.JSONField(verbose_name=_("headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        verbose_name=_("next attempt at"), default=timezone.now, db_index=True
+    )
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
     failed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when every try failed: the email was not sent."
+        verbose_name=_("failed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when every try failed: the email was not sent."),
     )
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
     withdrawn_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when what it tells of was gone before it was sent."
+        verbose_name=_("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when what it tells of was gone before it was sent."),
     )
 
     objects = EmailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
         indexes = [models.Index(fields=["sent_at", "failed_at", "next_attempt_at"])]
 
     def __str__(self) -> str:

@@ -12,10 +12,13 @@ import urllib.request
 from django.conf import settings
 from django.utils.html import strip_tags
 
-from .models import DOI_RESOLVER
+from .models import DOI_PATTERN, DOI_RESOLVER
 
 API_URL = "https://api.crossref.org/works/"
+API_HOST = urllib.parse.urlsplit(API_URL).hostname
 TIMEOUT_SECONDS = 3
+# A work's record is a few kilobytes; more than this is not one.
+MAX_ANSWER_BYTES = 1_000_000
 # Crossref asks clients to name themselves; polite clients get the faster pool.
 USER_AGENT = f"{settings.SITE_NAME} article lookup (editors' admin; Python urllib)"
 # APA lists up to 20 authors; beyond that the first 19, an ellipsis, then the last.
@@ -34,6 +37,32 @@ class Unavailable(CrossrefError):
     pass
 
 
+class Unreadable(Unavailable):
+    """Crossref answered, but not with a work's record as the site reads it."""
+
+
+class InvalidDOI(CrossrefError):
+    pass
+
+
+class SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects within Crossref's API only: the lookup never asks another host."""
+
+    def redirect_request(self, request, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).hostname != API_HOST:
+            raise Unavailable(newurl)
+        return super().redirect_request(request, fp, code, msg, headers, newurl)
+
+
+OPENER = urllib.request.build_opener(SameHostRedirects)
+
+
+def is_plain_doi(doi: str) -> bool:
+    """A DOI that names one work: no whitespace, no ".." that would climb out of the API's
+    path to another of its pages."""
+    return bool(re.fullmatch(DOI_PATTERN, doi)) and ".." not in doi
+
+
 def fetch(doi: str) -> dict:
     """The JSON Crossref answers for `doi`. Tests replace this function."""
     url = API_URL + urllib.parse.quote(doi, safe="/")
@@ -41,28 +70,38 @@ def fetch(doi: str) -> dict:
         url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            return json.load(response)
+        with OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+            answer = response.read(MAX_ANSWER_BYTES + 1)
     except urllib.error.HTTPError as error:
         if error.code == 404:
             raise NotFound(doi) from error
         raise Unavailable(doi) from error
-    except (OSError, ValueError) as error:  # URLError, timeouts, resets, bad JSON
+    except (OSError, ValueError) as error:  # URLError, timeouts, resets
         raise Unavailable(doi) from error
+    if len(answer) > MAX_ANSWER_BYTES:
+        raise Unreadable(doi)
+    try:
+        return json.loads(answer)
+    except ValueError as error:
+        raise Unreadable(doi) from error
 
 
 def article_details(doi: str) -> dict[str, str]:
-    """Article fields from Crossref's record of `doi`; fields Crossref lacks are left out."""
-    try:
-        work = fetch(doi)["message"]
-    except (KeyError, TypeError) as error:
-        raise Unavailable(doi) from error
+    """Article fields from Crossref's record of `doi`; fields Crossref lacks are left out.
+    Unreadable if the record is not shaped as Crossref documents it."""
+    if not is_plain_doi(doi):
+        raise InvalidDOI(doi)
+    answer = fetch(doi)
+    work = answer.get("message") if isinstance(answer, dict) else None
     if not isinstance(work, dict):
-        raise Unavailable(doi)
+        raise Unreadable(doi)
     doi = work.get("DOI") or doi
+    authors = work.get("author") or []
+    if not isinstance(doi, str) or not is_plain_doi(doi) or not isinstance(authors, list):
+        raise Unreadable(doi)
     details = {
         "doi": doi,
-        "authors": apa_authors(work.get("author") or []),
+        "authors": apa_authors(authors),
         "year": _year(work),
         "title": _first_text(work.get("title")),
         "journal": _first_text(work.get("container-title")),

@@ -283,3 +283,74 @@ DISCUSSION = [
 FLAGGED_COMMENT_START = "I'd add practitioners as co-authors"
 FLAGGED_BY = "hannah"
 FLAG_NOTE = "This is about authorship, not about drawing on practitioners' experience."
+
+# The first review in French, linked to it as its translation: both versions show the same
+# discussion. Its article, reviewer, topics and date are the original's. French typography:
+# a narrow no-break space (U+202F) before ? ! ; and :.
+FRENCH_REVIEW = {
+    "language": "fr",
+    "slug": "la-recherche-sur-la-mise-en-oeuvre-en-decalage-avec-la-pratique",
+    "translation_of": "implementation-research-out-of-step-with-practice",
+    "title": "La recherche sur la mise en œuvre est-elle en décalage avec la pratique ?",
+    "standfirst": (
+        "Dix-sept praticiennes et praticiens chevronnés du soutien à la mise en œuvre "
+        "reviennent sur quinze ans d’évolution de leur travail. Qu’en retenir pour la "
+        "recherche ?"
+    ),
+    "background": (
+        "Les personnes qui aident les organisations à mettre en pratique les données probantes "
+        "(on parle souvent de *praticiens du soutien à la mise en œuvre*) accumulent un grand "
+        "savoir-faire, mais celui-ci parvient rarement jusqu’à la littérature scientifique. "
+        "Les autrices et auteurs ont voulu retracer l’évolution des approches de praticiens "
+        "d’expérience et ce qu’elle révèle d’un soutien efficace et durable aux services à "
+        "l’enfance et à la famille."
+    ),
+    "summary": (
+        "L’article part d’un écart que beaucoup ont remarqué sans l’écrire : la recherche sur "
+        "la mise en œuvre et la pratique quotidienne du soutien se sont éloignées l’une de "
+        "l’autre.\n\n"
+        "Les praticiens décrivent un parcours qui commence par une formation à sens unique, "
+        "passe par des stratégies adaptées à chaque milieu et aboutit à des solutions "
+        "construites avec les personnes qui les utilisent, fondées sur des relations de "
+        "confiance. Les auteurs invitent enfin chercheurs et praticiens à apprendre les uns "
+        "des autres dans un cycle continu, pour une science à la fois plus solide et plus "
+        "utile."
+    ),
+    "commentary": (
+        "L’étude repose sur 17 entrevues semi-dirigées avec des praticiens des États-Unis qui "
+        "travaillent en protection de l’enfance, dans des centres universitaires de mise en "
+        "œuvre ou dans des organismes intermédiaires sans but lucratif. Ils reviennent sur "
+        "une quinzaine d’années de leur propre pratique.\n\n"
+        "Venant à la science de la mise en œuvre de l’extérieur des organismes "
+        "communautaires, j’ai trouvé dans cet article une porte d’entrée claire vers ses "
+        "idées principales et vers le travail quotidien des professionnels de la mise en "
+        "œuvre.\n\n"
+        "Les résultats sont organisés dans un cadre qui met en regard les méthodes des "
+        "praticiens et celles que décrit la science de la mise en œuvre. Ce cadre pourrait "
+        "aussi servir à la formation des professionnels, même si l’article ne le propose "
+        "pas.\n\n"
+        "En somme, les praticiens ont fait évoluer leurs méthodes selon les besoins des "
+        "communautés et ce qui fonctionnait. Les auteurs concluent que la recherche est "
+        "peut-être en retard sur la pratique et demandent que l’expérience des praticiens "
+        "soit étudiée de façon systématique."
+    ),
+    "findings": [
+        "Les praticiens ont redéfini leur rôle grâce à l’expérience, à une meilleure "
+        "compréhension de la mise en œuvre et à l’évaluation de ce que leurs méthodes "
+        "produisaient.",
+        "Trois grandes approches du soutien à la mise en œuvre se dégagent : *pousser*, "
+        "*pousser-tirer* et *co-création*.",
+        "Les praticiens s’appuyaient autant sur des compétences techniques (travail avec les "
+        "données, cycles d’amélioration) que relationnelles (bâtir des relations) ; les deux "
+        "pourraient orienter les programmes de renforcement des capacités.",
+    ],
+    "questions": [
+        "L’étude porte sur des professionnels de la mise en œuvre aux États-Unis. Ses "
+        "résultats correspondent-ils à ce que vous voyez dans d’autres secteurs et d’autres "
+        "pays ? Seraient-ils transposables ?",
+        "Comment la science de la mise en œuvre pourrait-elle mieux tirer parti de ce que "
+        "les professionnels apprennent dans leur travail ?",
+        "Si la science de la mise en œuvre doit elle-même s’améliorer en mise en œuvre, "
+        "qu’est-ce qui fait obstacle ?",
+    ],
+}

@@ -1,7 +1,10 @@
 from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import ErrorDict
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from .models import Article
 
@@ -34,6 +37,22 @@ class ArticleForm(forms.ModelForm):
     def is_valid(self) -> bool:
         return not self.filling_in and super().is_valid()
 
+    def clean_doi(self) -> str:
+        # The database's constraint (article_doi_unique_when_present) would only say its name.
+        doi = self.cleaned_data["doi"]
+        existing = Article.objects.filter(doi=doi).exclude(pk=self.instance.pk).first()
+        if doi and existing:
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("An article with this DOI already exists."),
+                    reverse("admin:posts_article_change", args=[existing.pk]),
+                    _("Open it"),
+                ),
+                code="doi_taken",
+            )
+        return doi
+
     def clean_title(self) -> str:
         # Titles pasted from a PDF break across lines; a citation wants one line.
         return " ".join(self.cleaned_data["title"].split())
@@ -62,7 +81,10 @@ class NumberedItemFormSet(BaseInlineFormSet):
         item = capfirst(self.model._meta.verbose_name)
         for field in form.fields.values():
             if not field.widget.is_hidden:
-                field.widget.attrs["aria-label"] = f"{item}: {field.label.lower()}"
+                field.widget.attrs["aria-label"] = _("%(item)s: %(field)s") % {
+                    "item": item,
+                    "field": field.label.lower(),
+                }
 
     def save(self, commit: bool = True) -> list:
         unnumbered = self._number_unnumbered()

@@ -1,14 +1,17 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from journalclub.markdown import render_editorial
 
@@ -36,18 +39,22 @@ class DOIField(models.CharField):
 
 
 class Series(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     description = models.TextField(
+        verbose_name=_("description"),
         blank=True,
-        help_text="Markdown. The standing blurb and call to action shown at the end of every "
-        "review in this series.",
+        help_text=_(
+            "Markdown. The standing blurb and call to action shown at the end of every "
+            "review in this series."
+        ),
     )
     description_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "series"
+        verbose_name = _("series")
+        verbose_name_plural = pgettext_lazy("plural", "series")
 
     def __str__(self) -> str:
         return self.name
@@ -61,12 +68,18 @@ class Series(models.Model):
 
 
 class Topic(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True, help_text="Plain text, shown on the topic page.")
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    description = models.TextField(
+        verbose_name=_("description"),
+        blank=True,
+        help_text=_("Plain text, shown on the topic page."),
+    )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def __str__(self) -> str:
         return self.name
@@ -79,31 +92,47 @@ class Article(models.Model):
     """The publication a review discusses, with what a citation needs."""
 
     authors = models.CharField(
-        max_length=1000, help_text='As written in a citation, e.g. "Metz, A., & Boaz, A."'
+        verbose_name=_("authors"),
+        max_length=1000,
+        help_text=_('As written in a citation, e.g. "Metz, A., & Boaz, A."'),
     )
-    year = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=500)
-    journal = models.CharField(max_length=300)
-    volume = models.CharField(max_length=30, blank=True)
-    issue = models.CharField(max_length=30, blank=True)
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    title = models.CharField(verbose_name=_("title"), max_length=500)
+    journal = models.CharField(verbose_name=_("journal"), max_length=300)
+    volume = models.CharField(verbose_name=_("volume"), max_length=30, blank=True)
+    issue = models.CharField(verbose_name=_("issue"), max_length=30, blank=True)
     pages = models.CharField(
-        "article number or pages", max_length=50, blank=True, help_text='e.g. "e1234" or "12-34"'
+        _("article number or pages"),
+        max_length=50,
+        blank=True,
+        help_text=_('e.g. "e1234" or "12-34"'),
     )
     doi = DOIField(
-        "DOI",
+        _("DOI"),
         max_length=200,
         blank=True,
-        validators=[RegexValidator(DOI_PATTERN, "Enter a DOI such as 10.1177/26334895221105585.")],
-        help_text="Just the DOI, e.g. 10.1177/26334895221105585 (a https://doi.org/ link is "
-        "shortened to this).",
+        validators=[
+            RegexValidator(DOI_PATTERN, _("Enter a DOI such as 10.1177/26334895221105585."))
+        ],
+        help_text=_(
+            "Just the DOI, e.g. 10.1177/26334895221105585 (a https://doi.org/ link is "
+            "shortened to this)."
+        ),
     )
     url = models.URLField(
-        "link to the article", max_length=500, blank=True, help_text="Where readers can read it."
+        _("link to the article"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where readers can read it."),
     )
-    open_access = models.BooleanField(default=False, help_text="Free to read for everyone.")
+    open_access = models.BooleanField(
+        verbose_name=_("open access"), default=False, help_text=_("Free to read for everyone.")
+    )
 
     class Meta:
         ordering = ["-year", "title"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         constraints = [
             models.UniqueConstraint(
                 fields=["doi"], condition=~Q(doi=""), name="article_doi_unique_when_present"
@@ -159,23 +188,33 @@ class Article(models.Model):
 class Contributor(models.Model):
     """A guest reviewer. Not necessarily a site member."""
 
-    name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True, help_text='e.g. "PhD Student"')
-    affiliation = models.CharField(
-        max_length=300, blank=True, help_text="Department and institution, as they want it shown."
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    role = models.CharField(
+        verbose_name=_("role"), max_length=200, blank=True, help_text=_('e.g. "PhD Student"')
     )
-    bio = models.TextField("short bio", blank=True, help_text="Two or three sentences. Plain text.")
+    affiliation = models.CharField(
+        verbose_name=_("affiliation"),
+        max_length=300,
+        blank=True,
+        help_text=_("Department and institution, as they want it shown."),
+    )
+    bio = models.TextField(
+        _("short bio"), blank=True, help_text=_("Two or three sentences. Plain text.")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="contributor_profiles",
-        help_text="The site account of this reviewer, if they have one.",
+        verbose_name=_("user"),
+        help_text=_("The site account of this reviewer, if they have one."),
     )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
 
     def __str__(self) -> str:
         return self.name
@@ -184,13 +223,36 @@ class Contributor(models.Model):
         return ", ".join(part for part in (self.role, self.affiliation) if part)
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages a review may be written in: the site's (a callable, so that migrations
+    do not copy the list)."""
+    return list(settings.LANGUAGES)
+
+
+# Each version links to the other in the other's own language, whatever the interface's:
+# these are never translated.
+READ_IN = {"en": "Read in English", "fr": "Lire en français"}
+
+
+def check_same_questions(count: int, original: "Review") -> None:
+    """A translation has as many questions as its original: they share their threads."""
+    if count != original.questions.count():
+        raise ValidationError(
+            _(
+                "A translation has as many questions as its original (%(count)d): question n "
+                "of one shares its discussion with question n of the other."
+            ),
+            params={"count": original.questions.count()},
+        )
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self) -> "ReviewQuerySet":
         return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user) -> "ReviewQuerySet":
         """Staff may open drafts and scheduled reviews as a preview; everyone else sees
-        only what is published."""
+        only what is published (in memory: `Review.is_visible_to`)."""
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
@@ -205,6 +267,15 @@ class ReviewQuerySet(models.QuerySet):
         moments = [moment for pair in scheduled for moment in pair if moment and moment > now]
         return min(moments, default=None)
 
+    def in_language(self, language: str) -> "ReviewQuerySet":
+        """Each review once: its version in `language` where one is published, else the
+        review as written (lists and feeds show one of the two versions)."""
+        in_language = Review.objects.published().filter(language=language)
+        return self.exclude(
+            ~Q(language=language)
+            & (Q(translation__in=in_language) | Q(translation_of__in=in_language))
+        )
+
     def with_citation(self) -> "ReviewQuerySet":
         return self.select_related("series", "article", "reviewer")
 
@@ -218,61 +289,97 @@ class ReviewQuerySet(models.QuerySet):
 
 class Review(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
-    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reviews")
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reviews")
-    reviewer = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="reviews")
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=200, unique=True)
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("series")
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("article")
+    )
+    reviewer = models.ForeignKey(
+        Contributor, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
+    )
     standfirst = models.TextField(
+        verbose_name=_("standfirst"),
         blank=True,
         max_length=600,
-        help_text="One or two sentences that introduce the review on lists, feeds and links "
-        "shared on social media. Plain text.",
+        help_text=_(
+            "One or two sentences that introduce the review on lists, feeds and links "
+            "shared on social media. Plain text."
+        ),
     )
-    background = models.TextField(blank=True, help_text="Markdown. The study's background.")
+    background = models.TextField(
+        verbose_name=_("background"), blank=True, help_text=_("Markdown. The study's background.")
+    )
     summary = models.TextField(
-        "plain-language summary", blank=True, help_text="Markdown. The study in plain words."
+        _("plain-language summary"), blank=True, help_text=_("Markdown. The study in plain words.")
     )
     commentary = models.TextField(
-        blank=True, help_text="Markdown. The reviewer's own reading of the article."
+        verbose_name=_("commentary"),
+        blank=True,
+        help_text=_("Markdown. The reviewer's own reading of the article."),
     )
     background_html = models.TextField(blank=True, editable=False)
     summary_html = models.TextField(blank=True, editable=False)
     commentary_html = models.TextField(blank=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
-        "publication date",
+        _("publication date"),
         null=True,
         blank=True,
-        help_text="A date in the future schedules the review: it stays invisible until then.",
+        help_text=_("A date in the future schedules the review: it stays invisible until then."),
     )
     discussion_open = models.BooleanField(
-        default=True, help_text="Members may comment. Closing keeps the comments on show."
+        verbose_name=_("discussion open"),
+        default=True,
+        help_text=_("Members may comment. Closing keeps the comments on show."),
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="reviews")
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="reviews", verbose_name=_("topics")
+    )
     synthesis = models.TextField(
-        "what brokers said",
+        _("what brokers said"),
         blank=True,
-        help_text="Markdown. The editors' synthesis of the discussion, shown above the "
-        "questions once its date has come.",
+        help_text=_(
+            "Markdown. The editors' synthesis of the discussion, shown above the "
+            "questions once its date has come."
+        ),
     )
     synthesis_html = models.TextField(blank=True, editable=False)
     synthesis_published_at = models.DateTimeField(
-        "synthesis date",
+        _("synthesis date"),
         null=True,
         blank=True,
-        help_text="When the synthesis appears (and is announced in the feed). Empty: not yet.",
+        help_text=_("When the synthesis appears (and is announced in the feed). Empty: not yet."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    language = models.CharField(_("language"), max_length=8, choices=language_choices, default="en")
+    translation_of = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translation",
+        verbose_name=_("translation of"),
+        help_text=_(
+            "The original review this one translates. Both versions share one discussion: "
+            "question 1 of one is question 1 of the other."
+        ),
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         indexes = [models.Index(fields=["status", "-published_at"])]
 
     def __str__(self) -> str:
@@ -289,6 +396,76 @@ class Review(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("posts:review_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        original = self.translation_of
+        if original is None:
+            return
+        if original.pk == self.pk:
+            raise ValidationError({"translation_of": _("A review cannot translate itself.")})
+        if original.translation_of_id is not None:
+            raise ValidationError(
+                {"translation_of": _("Choose the original review: this one is a translation.")}
+            )
+        if self.pk and Review.objects.filter(translation_of=self).exists():
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "This review has a translation of its own: it is an original."
+                    )
+                }
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {"language": _("A translation is in another language than its original.")}
+            )
+        if self.pk and not getattr(self, "questions_counted_on_form", False):
+            check_same_questions(self.questions.count(), original)
+
+    def url_in_its_language(self) -> str:
+        """The review's page with the interface in the review's own language: where the
+        other version's "Read in …" link leads."""
+        with translation.override(self.language):
+            return self.get_absolute_url()
+
+    @property
+    def original(self) -> "Review":
+        """The review whose questions carry the discussion of both versions."""
+        return self.translation_of or self
+
+    def other_version(self) -> "Review | None":
+        if self.translation_of_id is not None:
+            return self.translation_of
+        try:
+            return self.translation
+        except Review.DoesNotExist:
+            return None
+
+    def version_in(self, language: str) -> "Review":
+        """This review or its published translation, whichever is written in `language`;
+        this one when neither is."""
+        other = self.other_version()
+        if other is not None and other.language == language and other.is_published:
+            return other
+        return self
+
+    def discussion_slugs(self) -> list[str]:
+        """The reviews whose pages show this review's discussion: itself and, for an
+        original, its translation."""
+        translations = Review.objects.filter(translation_of=self).values_list("slug", flat=True)
+        return [self.slug, *translations]
+
+    def thread_questions(self, questions: list["Question"]) -> list["Question"]:
+        """The questions whose threads `questions` (this review's own, in order) show: the
+        same, or on a translation the original's questions, question n for question n."""
+        if self.translation_of_id is None:
+            return questions
+        return list(self.translation_of.questions.all())
+
+    def is_visible_to(self, user) -> bool:
+        """`ReviewQuerySet.visible_to`, asked of one review in memory."""
+        return (user.is_authenticated and user.is_staff) or self.is_published
 
     @property
     def is_published(self) -> bool:
@@ -322,9 +499,11 @@ class NumberedItem(models.Model):
     own id stays the same whatever the editors reorder or reword."""
 
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order within the review: lower numbers come first."
+        verbose_name=_("position"),
+        default=0,
+        help_text=_("Order within the review: lower numbers come first."),
     )
-    text = models.TextField(help_text="Markdown.")
+    text = models.TextField(verbose_name=_("text"), help_text=_("Markdown."))
     text_html = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -340,18 +519,23 @@ class NumberedItem(models.Model):
 
 
 class KeyFinding(NumberedItem):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="findings", verbose_name=_("review")
+    )
 
     class Meta(NumberedItem.Meta):
-        verbose_name = "key finding"
+        verbose_name = _("key finding")
+        verbose_name_plural = _("key findings")
 
 
 class Question(NumberedItem):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="questions")
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="questions", verbose_name=_("review")
+    )
 
     class Meta(NumberedItem.Meta):
-        verbose_name = "question for brokers"
-        verbose_name_plural = "questions for brokers"
+        verbose_name = _("question for brokers")
+        verbose_name_plural = _("questions for brokers")
 
     def get_absolute_url(self) -> str:
         return reverse(

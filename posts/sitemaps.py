@@ -4,7 +4,15 @@ from django.db.models import QuerySet
 from .models import Review, Series, Topic
 
 
-class ReviewSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Each page once per language, with hreflang links to the others."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ReviewSitemap(BilingualSitemap):
     changefreq = "daily"
     priority = 0.8
 
@@ -15,14 +23,14 @@ class ReviewSitemap(Sitemap):
         return review.updated_at
 
 
-class SeriesSitemap(Sitemap):
+class SeriesSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self) -> QuerySet:
         return Series.objects.filter(reviews__in=Review.objects.published()).distinct()
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self) -> QuerySet:

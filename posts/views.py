@@ -5,16 +5,17 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from comments.discussion import review_discussion
+from comments.discussion import followed_question_ids, review_discussion
 from comments.export import can_export
 from comments.forms import CommentForm
 from comments.models import QuestionFollow, Viewer, active_discussions, with_comment_counts
 from journalclub.inputs import Atom1Feed, whole_number
 
-from .models import Question, Review, Series, Topic, review_structured_data
+from .models import READ_IN, Question, Review, Series, Topic, review_structured_data
 
 
 class ReviewPagesView(ListView):
@@ -45,7 +46,8 @@ class ReviewListView(ReviewPagesView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:
-        return with_comment_counts(Review.objects.for_cards())
+        reviews = Review.objects.for_cards().in_language(translation.get_language())
+        return with_comment_counts(reviews)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(
@@ -93,6 +95,7 @@ class ReviewDetailView(DetailView):
         return (
             Review.objects.visible_to(self.request.user)
             .with_citation()
+            .select_related("translation_of", "translation")
             .prefetch_related("findings", Prefetch("questions", questions), "topics")
         )
 
@@ -101,6 +104,9 @@ class ReviewDetailView(DetailView):
         url = self.request.build_absolute_uri(review.get_absolute_url())
         viewer = Viewer.of(self.request.user)
         questions = list(review.questions.all())
+        followed = {question.pk for question in questions if question.followed}
+        if review.translation_of_id is not None:
+            followed = followed_question_ids(viewer, review)
         return super().get_context_data(
             canonical_url=url,
             structured_data=review_structured_data(review, url),
@@ -110,9 +116,35 @@ class ReviewDetailView(DetailView):
             can_export=can_export(self.request.user),
             refusal=viewer.refusal,
             moderator=viewer.moderator,
-            followed={question.pk for question in questions if question.followed},
+            followed=followed,
+            other_version=other_version_link(review, self.request.user),
+            content_language=review_content_language(review),
             **kwargs,
         )
+
+
+@dataclass(frozen=True)
+class VersionLink:
+    """The link from a review to its version in another language, in that language."""
+
+    url: str
+    language: str
+    label: str
+
+
+def other_version_link(review: Review, user) -> VersionLink | None:
+    """The other version of `review`, if the reader may open it."""
+    other = review.other_version()
+    if other is None or not other.is_visible_to(user):
+        return None
+    label = READ_IN.get(other.language) or other.get_language_display()
+    return VersionLink(other.url_in_its_language(), other.language, label)
+
+
+def review_content_language(review: Review) -> str:
+    """The review's language when it is not the interface's (the `lang` its content needs),
+    else ""."""
+    return "" if review.language == translation.get_language() else review.language
 
 
 class SeriesDetailView(ReviewPagesView):
@@ -140,12 +172,16 @@ class FeedEntry:
 
 class LatestReviewsFeed(Feed):
     feed_type = Atom1Feed
-    title = f"{settings.SITE_NAME}: latest reviews"
     link = "/"
-    subtitle = "Guest reviews of open-access research, with questions for knowledge brokers."
+
+    def title(self) -> str:
+        return _("%(site_name)s: latest reviews") % {"site_name": settings.SITE_NAME}
+
+    def subtitle(self) -> str:
+        return _("Guest reviews of open-access research, with questions for knowledge brokers.")
 
     def items(self) -> list[FeedEntry]:
-        reviews = Review.objects.published().with_citation()
+        reviews = Review.objects.published().in_language(translation.get_language()).with_citation()
         syntheses = reviews.filter(synthesis_published_at__lte=timezone.now()).exclude(
             synthesis_html=""
         )
@@ -155,7 +191,7 @@ class LatestReviewsFeed(Feed):
 
     def item_title(self, entry: FeedEntry) -> str:
         if entry.synthesis:
-            return f"What brokers said: {entry.review.title}"
+            return _("What brokers said: %(title)s") % {"title": entry.review.title}
         return entry.review.title
 
     def item_link(self, entry: FeedEntry) -> str:

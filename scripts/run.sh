@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python=.venv/bin/python
 export DEBUG=true
+# Links in emails and "View on site" name the address this serves on.
+export SITE_DOMAIN="${SITE_DOMAIN:-127.0.0.1:${PORT:-8000}}"
 
 $python manage.py migrate --no-input
 $python manage.py load_demo

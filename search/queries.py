@@ -10,6 +10,7 @@ them elsewhere, so the results are the same for every reader.
 """
 
 import re
+import unicodedata
 from functools import cache, cached_property
 from html import unescape
 
@@ -40,7 +41,11 @@ from posts.models import KeyFinding, Question, Review
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10  # words the SQLite fallback matches, so a long query stays a small query
-CONFIG = "english"
+# PostgreSQL's text search configuration for each language a review or comment is in.
+CONFIGS = {"en": "english", "fr": "french"}
+DEFAULT_CONFIG = "english"
+# What the SQLite fallback matches for a letter: the letter with any accent French puts on it.
+ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "y": "yÿ"}
 # ts_headline marks matches with these private-use characters. They are removed from the
 # text it reads, so once the headline is escaped each one left is a mark we asked for.
 START, STOP = "\ue000", "\ue001"
@@ -66,9 +71,16 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+def fold(word: str) -> str:
+    """`word` without its accents: "évaluation", "evaluation"."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def stem(word: str) -> str:
     """What the words of `word`'s family begin with: its Snowball stem, less the "i" that
     Snowball puts for a final "y" ("repositories", "repository": "repositor")."""
+    word = fold(word)
     root = _stemmer().stemWord(word.lower())
     if root.endswith("i") and len(root) > MIN_STEM:
         root = root[:-1]
@@ -77,8 +89,10 @@ def stem(word: str) -> str:
 
 def word_pattern(word: str) -> str:
     """A regular expression for the words of `word`'s family: the stem after anything but a
-    letter or digit (a Markdown "_" may come before it), then the rest of the word."""
-    return rf"(?<![^\W_]){re.escape(stem(word))}\w*"
+    letter or digit (a Markdown "_" may come before it), then the rest of the word. Accents
+    do not matter: "evaluation" finds "évaluation", and "évaluation" "evaluation"."""
+    letters = (f"[{ACCENTED[c]}]" if c in ACCENTED else re.escape(c) for c in stem(word))
+    return rf"(?<![^\W_]){''.join(letters)}\w*"
 
 
 def plain_text(html: str) -> str:
@@ -124,6 +138,14 @@ class _WithoutTags(Func):
     output_field = TextField()
 
 
+def _config(prefix: str = "") -> Case:
+    """The text search configuration of each row's language (`CONFIGS`)."""
+    return Case(
+        *(When(**{f"{prefix}language": code}, then=Value(name)) for code, name in CONFIGS.items()),
+        default=Value(DEFAULT_CONFIG),
+    )
+
+
 def _headline(html, tsquery: SearchQuery) -> SearchHeadline:
     """ts_headline's passage of the text of `html` (ts_headline itself puts a space for
     every tag, even inside a sentence)."""
@@ -132,7 +154,7 @@ def _headline(html, tsquery: SearchQuery) -> SearchHeadline:
     return SearchHeadline(
         without_markers,
         tsquery,
-        config=CONFIG,
+        config=F("search_config"),
         start_sel=START,
         stop_sel=STOP,
         # One passage: ts_headline's fragment mode cuts a short comment down to the match.
@@ -160,21 +182,23 @@ def search_reviews(q: str) -> QuerySet:
         .annotate(kind=Value("review"))
     )
     if _postgres():
-        tsquery = SearchQuery(q, search_type="websearch", config=CONFIG)
+        # Each review is read, and the query parsed, in its own language's configuration.
+        config = F("search_config")
+        tsquery = SearchQuery(q, search_type="websearch", config=config)
         document = (
-            SearchVector("title", weight="A", config=CONFIG)
-            + SearchVector("standfirst", *CITATION_FIELDS, weight="B", config=CONFIG)
-            + SearchVector("summary", "commentary", weight="C", config=CONFIG)
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("standfirst", *CITATION_FIELDS, weight="B", config=config)
+            + SearchVector("summary", "commentary", weight="C", config=config)
             + SearchVector(
                 "background",
                 _item_texts(KeyFinding),
                 _item_texts(Question),
                 weight="D",
-                config=CONFIG,
+                config=config,
             )
         )
         return (
-            reviews.alias(document=document)
+            reviews.alias(search_config=_config(), document=document)
             .filter(document=tsquery)
             .annotate(
                 rank=SearchRank(F("document"), tsquery),
@@ -207,9 +231,10 @@ def search_comments(q: str) -> QuerySet:
         .annotate(kind=Value("comment"), question_number=_question_number())
     )
     if _postgres():
-        tsquery = SearchQuery(q, search_type="websearch", config=CONFIG)
+        config = F("search_config")
+        tsquery = SearchQuery(q, search_type="websearch", config=config)
         return (
-            comments.alias(document=SearchVector("body", config=CONFIG))
+            comments.alias(search_config=_config(), document=SearchVector("body", config=config))
             .filter(document=tsquery)
             .annotate(
                 rank=SearchRank(F("document"), tsquery),

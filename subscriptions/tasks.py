@@ -9,12 +9,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journalclub.inputs import header_text
+from journalclub.languages import in_language_of
 from outbox.tasks import deliver, queue_emails, send_later
 from posts.models import Review
 
-from .models import Announcement, Subscriber
+from .models import Announcement, Subscriber, site_url
 
 # A review or synthesis whose date is further back than this when the sweep first sees
 # it (one backdated by an editor, or out while the worker was down for long) is recorded
@@ -31,6 +33,7 @@ def _one_click_unsubscribe(subscriber: Subscriber) -> dict:
 
 
 def _email(subject: str, template: str, context: dict, subscriber: Subscriber):
+    """The email to `subscriber`; call it in their language (in_language_of)."""
     context = {
         **context,
         "subscriber": subscriber,
@@ -50,24 +53,25 @@ def _email(subject: str, template: str, context: dict, subscriber: Subscriber):
 
 
 @transaction.atomic
-def ask_to_subscribe(email: str, site_url: str) -> None:
-    """A visitor asks for emails at `email`: its owner gets a link to confirm, unless the
-    address is subscribed already or was sent one a few minutes ago. What the visitor is
-    told is the same either way."""
+def ask_to_subscribe(email: str, language: str) -> None:
+    """A visitor asks for emails at `email` in `language`: its owner gets a link to confirm,
+    unless the address is subscribed already or was sent one a few minutes ago. What the
+    visitor is told is the same either way."""
     subscriber, created = Subscriber.objects.get_or_create(
-        email=email, defaults={"site_url": site_url}
+        email=email, defaults={"language": language}
     )
     if subscriber.is_confirmed or not subscriber.claim_confirmation_email():
         return
     if not created:
-        subscriber.site_url = site_url
-        subscriber.save(update_fields=["site_url"])
-    message = _email(
-        f"Confirm your subscription to {settings.SITE_NAME}",
-        "confirm",
-        {"confirm_url": subscriber.confirm_url()},
-        subscriber,
-    )
+        subscriber.language = language
+        subscriber.save(update_fields=["language"])
+    with in_language_of(subscriber):
+        message = _email(
+            _("Confirm your subscription to %(site_name)s") % {"site_name": settings.SITE_NAME},
+            "confirm",
+            {"confirm_url": subscriber.confirm_url()},
+            subscriber,
+        )
     # Each confirmation is its own event: a second one, later, is sent too.
     event = f"subscription:{subscriber.pk}:confirm:{subscriber.confirmation_sent_at:%Y%m%d%H%M%S%f}"
     send_later([(event, message)])
@@ -79,29 +83,33 @@ def verified_address(member) -> str | None:
 
 
 @transaction.atomic
-def subscribe_member(member, site_url: str) -> Subscriber | None:
+def subscribe_member(member, language: str) -> Subscriber | None:
     """One click: a member's verified address needs no confirmation. None if the member
     has no verified address."""
     email = verified_address(member)
     if email is None:
         return None
-    subscriber, _ = Subscriber.objects.get_or_create(email=email, defaults={"site_url": site_url})
+    subscriber = Subscriber.objects.get_or_create(email=email)[0]
     subscriber.member = member
-    subscriber.site_url = site_url
+    subscriber.language = language
     subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
-    subscriber.save(update_fields=["member", "site_url", "confirmed_at"])
+    subscriber.save(update_fields=["member", "language", "confirmed_at"])
     return subscriber
 
 
 def announcement_email(review: Review, kind: str, subscriber: Subscriber):
-    if kind == Announcement.Kind.SYNTHESIS:
-        subject = f"What brokers said: {review.title}"
-        url = f"{subscriber.site_url}{review.get_absolute_url()}#synthesis"
-    else:
-        subject = f"New review: {review.title}"
-        url = subscriber.site_url + review.get_absolute_url()
-    context = {"review": review, "kind": kind, "review_url": url}
-    return _email(subject, "announcement", context, subscriber)
+    """The announcement of `review` (or of its translation in the subscriber's language),
+    in the subscriber's language, its links to their language's pages."""
+    review = review.version_in(subscriber.language)
+    with in_language_of(subscriber):
+        if kind == Announcement.Kind.SYNTHESIS:
+            subject = _("What brokers said: %(title)s") % {"title": review.title}
+            url = f"{site_url()}{review.get_absolute_url()}#synthesis"
+        else:
+            subject = _("New review: %(title)s") % {"title": review.title}
+            url = site_url() + review.get_absolute_url()
+        context = {"review": review, "kind": kind, "review_url": url}
+        return _email(subject, "announcement", context, subscriber)
 
 
 def _announce(review: Review, kind: str, published_at) -> int:
@@ -110,6 +118,11 @@ def _announce(review: Review, kind: str, published_at) -> int:
     with transaction.atomic():
         announcement, created = Announcement.objects.get_or_create(review=review, kind=kind)
         if not created or published_at < timezone.now() - ANNOUNCE_WITHIN:
+            return 0
+        # The two versions of a review are one piece of news: each subscriber was told of
+        # the first out, in their language's version when it was out too.
+        other = review.other_version()
+        if other is not None and other.announcements.filter(kind=kind).exists():
             return 0
         event = f"review:{review.pk}:{kind}"
         messages = [

@@ -1,9 +1,12 @@
+from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,11 +17,13 @@ from .models import CONFIRM_SALT, CONFIRMATION_VALID_FOR, UNSUBSCRIBE_SALT, Subs
 from .tasks import ask_to_subscribe, subscribe_member
 
 LATEST_REVIEWS = 5
-VERIFY_FIRST = "Verify your email address first: we send new reviews to verified addresses only."
-
-
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+# Confirmation requests one client may make (allauth's rate limits: per IP address, as
+# seen through the trusted proxies), on top of the limits per address
+# (Subscriber.claim_confirmation_email).
+ASK_LIMITS = {"ask": "5/1h/ip"}
+VERIFY_FIRST = gettext_lazy(
+    "Verify your email address first: we send new reviews to verified addresses only."
+)
 
 
 def _subscribe_page(request: HttpRequest, form: SubscribeForm, *, status: int = 200):
@@ -47,7 +52,10 @@ def ask_by_email(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return _subscribe_page(request, form, status=400)
-    ask_to_subscribe(form.cleaned_data["email"], _site_url(request))
+    if not ratelimit.consume(request, app="subscriptions", action="ask", config=ASK_LIMITS):
+        form.add_error("email", _("Too many requests from your network: try again in an hour."))
+        return _subscribe_page(request, form, status=429)
+    ask_to_subscribe(form.cleaned_data["email"], get_language())
     return render(request, "subscriptions/check_inbox.html", {"email": form.cleaned_data["email"]})
 
 
@@ -56,14 +64,16 @@ def ask_by_email(request: HttpRequest) -> HttpResponse:
 def member_subscription(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "stop":
         Subscriber.objects.of_member(request.user).delete()
-        messages.success(request, "You will no longer get new reviews by email.")
+        messages.success(request, _("You will no longer get new reviews by email."))
     else:
-        subscriber = subscribe_member(request.user, _site_url(request))
+        subscriber = subscribe_member(request.user, get_language())
         if subscriber is None:
             messages.error(request, VERIFY_FIRST)
             return redirect("account_email")
         messages.success(
-            request, f"Subscribed: new reviews and syntheses will come to {subscriber.email}."
+            request,
+            _("Subscribed: new reviews and syntheses will come to %(email)s.")
+            % {"email": subscriber.email},
         )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

@@ -1,10 +1,24 @@
+import re
+from html import unescape
+
 from django import template
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from comments.discussion import render_card
 from comments.models import Viewer
 
 register = template.Library()
+
+
+BLOCK_END = re.compile(r"(</(?:p|li|h\d|blockquote|pre|td|th)>|<br\s*/?>)", re.IGNORECASE)
+
+
+@register.filter
+def plain_text(html: str) -> str:
+    """Rendered Markdown (`body_html`, `text_html`) as the words a reader sees, on one line,
+    for excerpts: no tags, no entities (the template escapes the text again)."""
+    return " ".join(unescape(strip_tags(BLOCK_END.sub(r"\1 ", html))).split())
 
 
 @register.simple_tag(takes_context=True)

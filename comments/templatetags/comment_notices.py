@@ -2,7 +2,9 @@
 
 After posting, the page opens at the new comment (#comment-N), far below the messages at
 the top. A message whose extra tags name a comment's anchor ("comment-12") is shown just
-after that comment's card, when the page shows the card; else at the top as usual. The
+after that comment's card, when the page shows the card; one naming a question's anchor
+("question-2", after deleting one's only comment there) under that question's text; else at
+the top as usual. The
 conversations come from the cache, shared by every reader: the notice is put into this
 page's copy of them, never into what is cached.
 """
@@ -18,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-ANCHOR = re.compile(r"^comment-\d+$")
+ANCHOR = re.compile(r"^(comment|question)-\d+$")
 
 
 def _anchor_of(message: Message) -> str | None:
@@ -37,10 +39,13 @@ def _page_conversations(context) -> list[str]:
 def _beside_comments(context) -> dict[str, list[Message]]:
     """The messages shown beside a comment of the page, by the comment's anchor."""
     conversations = _page_conversations(context)
+    questions = {f"question-{discussion.number}" for discussion in context.get("discussions") or []}
     placed: dict[str, list[Message]] = {}
     for message in get_messages(context["request"]):
         anchor = _anchor_of(message)
-        if anchor and any(f'<article id="{anchor}"' in html for html in conversations):
+        if anchor in questions or (
+            anchor and any(f'<article id="{anchor}"' in html for html in conversations)
+        ):
             placed.setdefault(anchor, []).append(message)
     return placed
 
@@ -54,6 +59,13 @@ def top_messages(context) -> list[Message]:
         id(message) for messages in _beside_comments(context).values() for message in messages
     }
     return [message for message in get_messages(context["request"]) if id(message) not in beside]
+
+
+@register.simple_tag(takes_context=True)
+def question_notice(context, number: int) -> str:
+    """The messages about the page's question `number`, for under its text."""
+    messages = _beside_comments(context).get(f"question-{number}") if "request" in context else []
+    return render_to_string("comments/notice.html", {"messages": messages}) if messages else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -242,7 +242,8 @@ def test_profile_checkboxes_sit_beside_their_labels_with_help_for_the_member(cli
     client.force_login(make_user())
     page = main(client.get("/accounts/profile/"))
     assert re.search(
-        r'<div class="checkbox-field">\s*<input type="checkbox" name="reply_emails"[^>]*>\s*'
+        r'<div class="form-field checkbox-field">\s*'
+        r'<input type="checkbox" name="reply_emails"[^>]*>\s*'
         r'<label for="id_reply_emails">Email me when someone replies to my comments</label>',
         page,
     )

@@ -160,7 +160,7 @@ def test_setup_page_draws_the_qr_code_inline_and_labels_the_secret(client):
     sign_in(client, make_user(editor=True))
     reach_setup(client, "/accounts/2fa/totp/activate/")
     page = client.get("/accounts/2fa/totp/activate/")
-    secret = client.session[SECRET_SESSION_KEY]  # a new one each time the page is shown
+    secret = client.session[SECRET_SESSION_KEY]  # kept for the session until activation
     html = page.content.decode()
     elements = Elements(html)
     # The CSP allows images from this site only: no data: image, no <img> at all.

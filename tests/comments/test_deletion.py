@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils.timezone import localtime
 
 from comments.models import Comment, HideReason
 from tests.factories import make_comment, make_review, make_user
@@ -36,6 +37,15 @@ def notice_after(html: str, comment: Comment) -> list[str]:
     """The messages shown just after the comment's card."""
     card_end = html.index("</article>", html.index(f'<article id="{comment.anchor}"'))
     after = html[card_end + len("</article>") :]
+    box = re.match(r'<div class="comment-notice" role="status">(.*?)</div>', after, flags=re.S)
+    return re.findall(r'<p class="message[^"]*">(.*?)</p>', box.group(1)) if box else []
+
+
+def notice_under_question(html: str, number: int) -> list[str]:
+    """The messages shown just after the question's text."""
+    start = html.index(f'<li id="question-{number}"')
+    text_end = html.index("</div>", html.index('class="question__text', start)) + len("</div>")
+    after = html[text_end:].lstrip()
     box = re.match(r'<div class="comment-notice" role="status">(.*?)</div>', after, flags=re.S)
     return re.findall(r'<p class="message[^"]*">(.*?)</p>', box.group(1)) if box else []
 
@@ -74,7 +84,9 @@ def test_deleting_a_lone_comment_returns_to_its_question(client, review, member)
     response = client.post(f"/comments/{comment.pk}/delete/")
     assert response["Location"] == f"{review.get_absolute_url()}#question-2"
     page = client.get(response["Location"]).content.decode()
-    assert top_messages(page) == ["Your comment is deleted."]
+    assert notice_under_question(page, 2) == ["Your comment is deleted."]
+    assert notice_under_question(page, 1) == []
+    assert top_messages(page) == []
     assert "Alone." not in page
 
 
@@ -126,7 +138,8 @@ def test_permalink_of_a_deleted_lone_comment_leads_to_its_question(client, revie
     response = client.get(f"/comments/{comment.pk}/")
     assert response["Location"] == f"{review.get_absolute_url()}#question-2"
     page = client.get(response["Location"]).content.decode()
-    assert top_messages(page) == [DELETED_NOTE]
+    assert notice_under_question(page, 2) == [DELETED_NOTE]
+    assert top_messages(page) == []
     assert "Withdrawn words." not in page
 
 
@@ -209,3 +222,34 @@ def test_the_confirmation_goes_to_the_top_when_the_page_does_not_show_the_commen
     Comment.objects.filter(body="Soon gone.").delete()
     page = client.get(response["Location"]).content.decode()
     assert top_messages(page) == [POSTED]
+
+
+# Flagging
+
+
+FLAGGED = "Thank you: the moderators will look at this comment."
+
+
+def test_the_flag_confirmation_shows_beside_the_flagged_comment(client, review, member):
+    comment = make_comment(question=review.questions.first(), body="Rude words.")
+    response = client.post(
+        f"/comments/{comment.pk}/flag/", {"reason": "disrespectful"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"{review.get_absolute_url()}#{comment.anchor}"
+    page = response.content.decode()
+    assert notice_after(page, comment) == [FLAGGED]
+    assert top_messages(page) == []
+
+
+def test_the_flag_page_says_when_the_member_flagged_it_and_takes_no_second_flag(
+    client, review, member
+):
+    comment = make_comment(question=review.questions.first(), body="Rude words.")
+    client.post(f"/comments/{comment.pk}/flag/", {"reason": "disrespectful"})
+    flag = comment.flags.get()
+    page = client.get(f"/comments/{comment.pk}/flag/").content.decode()
+    assert f"You flagged this comment on {localtime(flag.created_at):%-d %B %Y}." in page
+    assert 'name="reason"' not in page
+    response = client.post(f"/comments/{comment.pk}/flag/", {"reason": "spam"})
+    assert "You flagged this comment on" in response.content.decode()
+    assert list(comment.flags.values_list("reason", flat=True)) == ["disrespectful"]

@@ -174,8 +174,7 @@ def test_a_member_cannot_flag_twice_or_their_own_comment(client):
     client.force_login(member)
     response = client.post(f"/comments/{comment.pk}/flag/", {"reason": "spam", "note": "again"})
     assert response.status_code == 400
-    assert "You have already flagged this comment." in response.content.decode()
-    assert "again</textarea>" in response.content.decode()
+    assert "You flagged this comment on" in response.content.decode()
     client.force_login(comment.author)
     assert client.post(f"/comments/{comment.pk}/flag/", {"reason": "spam"}).status_code == 403
     assert Flag.objects.count() == 1

@@ -2,15 +2,17 @@
 their review (by following its questions), and can stop it with one click."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment, QuestionFollow
-from posts.models import Question
+from posts.models import Question, Review
 from tests.factories import make_comment, make_contributor, make_review, make_user
 from tests.tasks import run_tasks
 
@@ -137,3 +139,23 @@ def test_reviewers_linked_before_follows_existed_follow_their_reviews_after_migr
     followed = set(QuestionFollow.objects.values_list("member", "question"))
     assert followed == {(amara.pk, pk) for pk in linked.questions.values_list("pk", flat=True)}
     assert not QuestionFollow.objects.filter(question__review=unlinked).exists()
+
+
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
+def test_a_reviewer_does_not_see_their_unpublished_review_on_their_profile(client, status):
+    reviewer = make_user(display_name="Guest Reviewer")
+    fields = {"published": False}
+    if status == "scheduled":
+        fields |= {
+            "status": Review.Status.PUBLISHED,
+            "published_at": timezone.now() + timedelta(days=2),
+        }
+    unpublished = make_review(
+        title="Embargoed findings", reviewer=make_contributor(user=reviewer), **fields
+    )
+    make_review(title="Already out", reviewer=make_contributor(user=reviewer))
+    assert QuestionFollow.objects.filter(member=reviewer, question__review=unpublished).exists()
+    client.force_login(reviewer)
+    page = client.get("/accounts/profile/").content.decode()
+    assert "Already out" in page
+    assert "Embargoed findings" not in page

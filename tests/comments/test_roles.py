@@ -116,3 +116,20 @@ def test_a_plain_members_emails_carry_no_role(client, review, mailoutbox):
     run_tasks()
     (reply,) = [email for email in mailoutbox if email.to == ["parent@example.org"]]
     assert reply.subject == "Ben Broker replied to your comment on “Evidence in practice”"
+
+
+@pytest.mark.parametrize("change", ["rename", "delete"])
+def test_renaming_or_deleting_the_editors_group_removes_the_badge(client, review, change):
+    editor = make_user(display_name="Eddie Editor", editor=True)
+    make_comment(question=review.questions.first(), author=editor)
+    client.force_login(make_user())
+    url = f"/reviews/{review.slug}/questions/1/"
+    assert badges(client.get(url).content.decode()) == {"Eddie Editor": "Editor"}
+    # Cards now come from the cache: the group's change must still show.
+    editors = Group.objects.get(name="Editors")
+    if change == "rename":
+        editors.name = "Former editors"
+        editors.save()
+    else:
+        editors.delete()
+    assert badges(client.get(url).content.decode()) == {"Eddie Editor": ""}

@@ -53,7 +53,7 @@ def test_a_question_page_shows_role_badges_and_times_in_the_readers_zone(live_se
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", reader.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/reviews/{review.slug}/questions/1/")
 

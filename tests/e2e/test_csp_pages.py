@@ -36,7 +36,7 @@ def test_pages_raise_no_csp_violation(live_server, page):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", superuser.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     for url in PAGES:
         response = page.goto(live_server.url + url)

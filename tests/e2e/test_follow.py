@@ -18,7 +18,7 @@ def sign_in(browser, base_url, user):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base_url}/")
     return context, page
 

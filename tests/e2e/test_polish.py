@@ -51,7 +51,7 @@ def test_pages_on_a_phone_and_a_desktop(live_server, page):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", member.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(live_server.url + review.get_absolute_url() + "#question-1")
     follow = page.locator("#question-1").get_by_role("button", name="Follow question 1")

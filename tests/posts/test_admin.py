@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from posts.models import Review
+from posts.models import Article, Review
 from tests.factories import make_article, make_contributor, make_review, make_series, make_user
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,8 @@ def test_editors_group_has_exactly_the_content_permissions():
     codenames = set(editors.permissions.values_list("content_type__app_label", "codename"))
     models = ["series", "article", "contributor", "review", "keyfinding", "question", "topic"]
     actions = ["add", "change", "delete", "view"]
-    assert codenames == {("posts", f"{a}_{m}") for m in models for a in actions}
+    guidelines = {("flatpages", f"{a}_flatpage") for a in ["add", "change", "view"]}
+    assert codenames == {("posts", f"{a}_{m}") for m in models for a in actions} | guidelines
 
 
 def test_editor_creates_a_review_with_findings_and_questions_then_publishes_it(client):
@@ -114,3 +115,37 @@ def test_rendered_html_fields_are_not_editable_in_the_admin(client):
     form = client.get(f"/admin/posts/review/{review.pk}/change/").context["adminform"].form
     assert "commentary" in form.fields
     assert "commentary_html" not in form.fields
+
+
+def test_admin_form_refuses_a_doi_already_used_and_links_to_that_article(client):
+    existing = make_article(doi="10.1177/26334895221105585")
+    client.force_login(make_user(editor=True))
+    response = client.post(
+        "/admin/posts/article/add/",
+        {
+            "authors": "Doe, J.",
+            "year": "2024",
+            "title": "T",
+            "journal": "J",
+            "doi": "https://doi.org/10.1177/26334895221105585",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "An article with this DOI already exists." in html
+    assert f'<a href="/admin/posts/article/{existing.pk}/change/">Open it</a>' in html
+    assert "is violated" not in html
+    assert Article.objects.count() == 1
+
+
+def test_admin_form_saves_an_article_again_with_its_own_doi(client):
+    article = make_article(doi="10.1177/26334895221105585")
+    client.force_login(make_user(editor=True))
+    response = client.post(
+        f"/admin/posts/article/{article.pk}/change/",
+        {"authors": "Doe, J.", "year": "2024", "title": "New title", "journal": "J",
+         "doi": "10.1177/26334895221105585"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "New title"

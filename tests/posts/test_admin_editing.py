@@ -416,6 +416,31 @@ def test_when_crossref_does_not_answer_the_typed_fields_stay(client, editor, mon
     assert Article.objects.get().authors == "Doe, J."
 
 
+@pytest.mark.parametrize(
+    "answer", [{"message": {"author": 5}}, {"message": {"DOI": ["10.1177/123456"]}}]
+)
+def test_a_malformed_crossref_answer_says_it_could_not_be_read(client, editor, monkeypatch, answer):
+    monkeypatch.setattr(crossref, "fetch", lambda doi: answer)
+    typed = {"doi": "10.1177/123456", "authors": "Doe, J.", "title": "Mine", "year": "2020"}
+    response = client.post("/admin/posts/article/add/", {**typed, "_fill_from_doi": "1"})
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "Crossref's answer could not be read; fill in the fields yourself."
+    ]
+    values = field_values(response)
+    assert {name: values[name] for name in typed} == typed
+
+
+def test_a_doi_climbing_out_of_the_api_is_refused(client, editor, crossref_answers):
+    typed = {"doi": "10.1177/../../members", "title": "Mine"}
+    response = client.post("/admin/posts/article/add/", {**typed, "_fill_from_doi": "1"})
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "Enter a DOI such as 10.1177/26334895221105585, then fill in from DOI."
+    ]
+    assert crossref_answers == []
+
+
 def test_an_unknown_doi_says_so(client, editor, crossref_answers):
     response = client.post(
         "/admin/posts/article/add/", {"doi": "10.9999/nothing", "_fill_from_doi": "1"}

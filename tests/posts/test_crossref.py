@@ -49,12 +49,18 @@ def requests(monkeypatch) -> list:
             raise ConnectionResetError("reset by peer")
         if doi == "10.9999/broken":
             return FakeResponse(b"<html>Bad gateway</html>")
+        if doi == "10.9999/huge":
+            padding = " " * crossref.MAX_ANSWER_BYTES
+            return FakeResponse(f'{{"message": {{"title": ["Huge"]}}{padding}}}'.encode())
         if doi == "10.9999/busy":
             raise urllib.error.HTTPError(request.full_url, 503, "Busy", {}, io.BytesIO(b""))
         body = io.BytesIO((RECORDED / "not-found.txt").read_bytes())
         raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {}, body)
 
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    def open_(request, timeout):
+        return urlopen(request, timeout)
+
+    monkeypatch.setattr(crossref.OPENER, "open", open_)
     return asked
 
 
@@ -94,10 +100,66 @@ def test_a_timeout_or_a_bad_answer_is_unavailable(requests, doi):
     assert not isinstance(crossref.Unavailable(), crossref.NotFound)
 
 
-def test_an_answer_without_a_work_is_unavailable(monkeypatch):
+def test_an_answer_without_a_work_is_unreadable(monkeypatch):
     monkeypatch.setattr(crossref, "fetch", lambda doi: {"status": "ok", "message": ["odd"]})
-    with pytest.raises(crossref.Unavailable):
+    with pytest.raises(crossref.Unreadable):
         crossref.article_details(CFIR_DOI)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        work_with(author=5),
+        work_with(author="Damschroder"),
+        work_with(DOI=["10.1186/1748-5908-4-50"]),
+        work_with(DOI="10.1186/../../members"),
+        ["not", "an", "object"],
+        "message",
+    ],
+    ids=["author-number", "author-text", "doi-list", "doi-climbing", "list", "text"],
+)
+def test_a_malformed_answer_is_unreadable(monkeypatch, answer):
+    monkeypatch.setattr(crossref, "fetch", lambda doi: answer)
+    with pytest.raises(crossref.Unreadable):
+        crossref.article_details(CFIR_DOI)
+
+
+def test_an_answer_over_one_megabyte_is_not_read(requests):
+    with pytest.raises(crossref.Unreadable):
+        crossref.article_details("10.9999/huge")
+
+
+@pytest.mark.parametrize(
+    "doi", ["10.1186/../../members", "10.1186/a..b", "10.1186/a b", "10.1186/a\tb", "10.1186/x\n"]
+)
+def test_dois_with_dots_or_whitespace_are_refused_without_asking(requests, doi):
+    with pytest.raises(crossref.InvalidDOI):
+        crossref.article_details(doi)
+    assert requests == []
+
+
+def redirect(to: str):
+    handler = crossref.SameHostRedirects()
+    request = urllib.request.Request(crossref.API_URL + CFIR_DOI)
+    return handler.redirect_request(request, io.BytesIO(), 302, "Found", {}, to)
+
+
+def test_redirects_to_another_host_are_not_followed():
+    with pytest.raises(crossref.Unavailable):
+        redirect("https://attacker.example/works/10.1186/1748-5908-4-50")
+    with pytest.raises(crossref.Unavailable):
+        redirect("http://169.254.169.254/latest/meta-data/")
+
+
+def test_redirects_within_the_api_are_followed():
+    followed = redirect("https://api.crossref.org/works/10.1186/1748-5908-4-50.json")
+    assert followed.full_url == "https://api.crossref.org/works/10.1186/1748-5908-4-50.json"
+
+
+def test_the_lookup_uses_the_opener_that_checks_redirects():
+    handlers = [type(handler) for handler in crossref.OPENER.handlers]
+    assert crossref.SameHostRedirects in handlers
+    assert urllib.request.HTTPRedirectHandler not in handlers
 
 
 def test_markup_in_titles_is_dropped_and_missing_fields_left_out(monkeypatch):

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import translation
 
 from comments.models import Flag
 from posts.models import Question, Review
@@ -14,7 +15,7 @@ def test_load_demo_creates_the_seed_review_and_is_idempotent():
     call_command("load_demo", stdout=None)
     question_ids = list(Question.objects.values_list("pk", flat=True).order_by("pk"))
     call_command("load_demo")
-    assert Review.objects.published().count() == 3
+    assert Review.objects.published().count() == 4  # three, one of them also in French
     assert list(Question.objects.values_list("pk", flat=True).order_by("pk")) == question_ids
 
     review = Review.objects.get(slug=DEMO_SLUG)
@@ -93,3 +94,22 @@ def test_demo_reviews_have_topics_and_one_synthesis(client):
     assert client.get("/topics/implementation-science/").status_code == 200
     synthesised = [r for r in Review.objects.all() if r.synthesis_is_published]
     assert len(synthesised) == 1
+
+
+def test_demo_has_one_review_in_both_languages_sharing_its_discussion(client):
+    call_command("load_demo")
+    call_command("load_demo")
+    english = Review.objects.get(slug=DEMO_SLUG)
+    french = english.translation
+    assert (english.language, french.language, french.translation_of) == ("en", "fr", english)
+    french.full_clean()
+    assert french.questions.count() == english.questions.count() == 3
+    assert french.title.endswith("pratique\u202f?")
+    with translation.override("fr"):
+        french_page = client.get(french.get_absolute_url()).content.decode()
+    assert '<html lang="fr">' in french_page
+    assert french.title in french_page
+    assert "Amara Okafor" in french_page  # the demo discussion, shown on both versions
+    with translation.override("en"):
+        english_page = client.get(english.get_absolute_url()).content.decode()
+    assert "Lire en français" in english_page

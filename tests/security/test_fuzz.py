@@ -163,7 +163,7 @@ def site(db, settings) -> Site:
     account = SocialAccount.objects.create(user=member, provider="orcid", uid="0000-0002")
     SocialToken.objects.create(app=app, account=account, token="token")
     UserSession.objects.create(user=member, ip="127.0.0.1", session_key="k" * 32, user_agent="Test")
-    subscriber = Subscriber.objects.create(email="reader@example.org", site_url="")
+    subscriber = Subscriber.objects.create(email="reader@example.org")
 
     comment_routes = {"edit": own, "delete": own, "unhide": hidden, "approve": pending, "dismiss-flags": flagged}  # fmt: skip
     values = {

@@ -14,10 +14,9 @@ def subscribers():
         Subscriber.objects.create(
             email="morgan@example.org",
             member=member,
-            site_url="http://testserver",
             confirmed_at=timezone.now(),
         ),
-        Subscriber.objects.create(email="pending@example.org", site_url="http://testserver"),
+        Subscriber.objects.create(email="pending@example.org"),
     )
 
 

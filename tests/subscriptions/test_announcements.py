@@ -20,7 +20,6 @@ pytestmark = pytest.mark.django_db
 def subscriber(email: str, *, confirmed: bool = True) -> Subscriber:
     return Subscriber.objects.create(
         email=email,
-        site_url="http://testserver",
         confirmed_at=timezone.now() if confirmed else None,
     )
 
@@ -54,10 +53,10 @@ def test_a_published_review_is_announced_once_to_each_confirmed_subscriber(reade
     assert email.subject == "New review: Implementation support in practice"
     assert "What it takes to help services use evidence." in email.body
     assert "Reviewed by Dana Reviewer" in email.body
-    assert f"http://testserver{review.get_absolute_url()}" in email.body
+    assert f"https://testserver{review.get_absolute_url()}" in email.body
     [(html, mimetype)] = email.alternatives
     assert mimetype == "text/html"
-    assert f'<a href="http://testserver{review.get_absolute_url()}">' in html
+    assert f'<a href="https://testserver{review.get_absolute_url()}">' in html
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     announcement = Announcement.objects.get(review=review)
     assert (announcement.kind, announcement.recipients) == ("published", 2)
@@ -90,7 +89,7 @@ def test_a_synthesis_is_announced_once_its_date_has_come(readers, mailoutbox):
     sweep()
     sweep()
     assert [email.subject for email in mailoutbox] == ["What brokers said: Discussed review"] * 2
-    assert f"http://testserver{review.get_absolute_url()}#synthesis" in mailoutbox[0].body
+    assert f"https://testserver{review.get_absolute_url()}#synthesis" in mailoutbox[0].body
 
 
 def test_no_synthesis_email_for_a_review_readers_cannot_see(readers, mailoutbox):
@@ -123,7 +122,7 @@ def test_the_one_click_header_unsubscribes_and_no_more_emails_follow(readers, ma
     just_published(title="First")
     sweep()
     email = next(email for email in mailoutbox if email.to == ["one@example.org"])
-    url = re.fullmatch(r"<http://testserver(/\S+)>", email.extra_headers["List-Unsubscribe"])
+    url = re.fullmatch(r"<https://testserver(/\S+)>", email.extra_headers["List-Unsubscribe"])
     # What a mail client sends (RFC 8058): a POST with no cookie and no CSRF token.
     Client(enforce_csrf_checks=True).post(url.group(1), {"List-Unsubscribe": "One-Click"})
     mailoutbox.clear()

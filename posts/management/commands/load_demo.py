@@ -24,8 +24,12 @@ class Command(BaseCommand):
             slug=demo.SERIES["slug"], defaults={k: v for k, v in demo.SERIES.items() if k != "slug"}
         )
         reviews = [self.load_review(series, data) for data in demo.REVIEWS]
+        self.load_review(series, {**demo.REVIEWS[0], **demo.FRENCH_REVIEW})
         self.load_discussion(reviews[0])
-        self.stdout.write(f"Demo content ready: {len(demo.REVIEWS)} reviews in '{series}'.")
+        self.stdout.write(
+            f"Demo content ready: {len(demo.REVIEWS)} reviews in '{series}', one of them also "
+            "in French."
+        )
         if settings.DEBUG:
             self.load_accounts()
 
@@ -41,6 +45,9 @@ class Command(BaseCommand):
         for field in ("title", "standfirst", "background", "summary", "commentary"):
             setattr(review, field, data[field])
         review.series, review.article, review.reviewer = series, article, reviewer
+        review.language = data.get("language", "en")
+        if original := data.get("translation_of"):
+            review.translation_of = Review.objects.get(slug=original)
         review.status = Review.Status.PUBLISHED
         if review.published_at is None:
             review.published_at = timezone.now() - timedelta(days=data["published_days_ago"])
