@@ -156,6 +156,8 @@ def render_threads(
         "open" if review.discussion_open else "closed",
         # Cards show times in the reader's zone (journalclub/times.py).
         timezone.get_current_timezone_name(),
+        # and the guest reviewer's badge, which a translation's reviewer may not share.
+        review.reviewer_id,
     )
 
     now = timezone.now()

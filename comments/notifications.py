@@ -125,8 +125,9 @@ def _follow_email(comment: Comment, follow: QuestionFollow, site_url: str) -> Em
     # The review and question as the follower reads them: the version in their language.
     review = comment.review.version_in(get_language())
     question = comment.question
-    if review.pk != comment.review_id:
-        question = review.questions.all()[question.number - 1]
+    translated = list(review.questions.all()) if review.pk != comment.review_id else []
+    if question.number <= len(translated):
+        question = translated[question.number - 1]
     context = {
         "comment": comment,
         "review_title": review.title,

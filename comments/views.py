@@ -114,7 +114,9 @@ def _get_comment_target(request: HttpRequest, slug: str) -> tuple[Question, Comm
             pk=parent_id,
             question=question.thread,
         )
-    if not review.discussion_open:
+    # A translation takes comments only while its original, which keeps them, would.
+    original = review.original
+    if not (review.discussion_open and original.discussion_open and original.is_published):
         raise PermissionDenied(_("The discussion of this review is closed."))
     _require_participation(request)
     return question, parent

@@ -166,12 +166,11 @@ class LanguageLinks:
     @cached_property
     def alternates(self) -> list[tuple[str, str]]:
         """(hreflang, absolute URL) for each language, and x-default: the English page."""
-        links = [
-            (code, self.request.build_absolute_uri(path)) for code, path in self.addresses.items()
-        ]
+        # The configured domain, not the request's Host: the page is cached for every host.
+        site = f"{self.request.scheme}://{settings.SITE_DOMAIN}"
+        links = [(code, site + path) for code, path in self.addresses.items()]
         if self.addresses:
-            default = self.addresses[settings.LANGUAGE_CODE]
-            links.append(("x-default", self.request.build_absolute_uri(default)))
+            links.append(("x-default", site + self.addresses[settings.LANGUAGE_CODE]))
         return links
 
     @cached_property

@@ -101,7 +101,8 @@ class ReviewDetailView(DetailView):
 
     def get_context_data(self, **kwargs) -> dict:
         review = self.object
-        url = self.request.build_absolute_uri(review.get_absolute_url())
+        # The configured domain, not the request's Host: the page is cached for every host.
+        url = f"{self.request.scheme}://{settings.SITE_DOMAIN}{review.get_absolute_url()}"
         viewer = Viewer.of(self.request.user)
         questions = list(review.questions.all())
         followed = {question.pk for question in questions if question.followed}

@@ -141,3 +141,43 @@ def test_following_a_question_of_the_french_version_follows_the_shared_thread(cl
     page = client.get(url_in("fr", "posts:review_detail", slug=french.slug)).content.decode()
     second = page.split('id="question-2"')[1].split('id="question-3"')[0]
     assert 'aria-pressed="true"' in second
+
+
+@pytest.mark.parametrize("original_state", ["scheduled", "closed"])
+def test_a_translation_takes_no_comment_while_its_original_would_not(client, pair, original_state):
+    """Comments live on the original's questions: a scheduled original (whose address and
+    title must not leak through a redirect or an email) or a closed one takes none, even
+    through its published, open translation."""
+    english, french = pair
+    if original_state == "scheduled":
+        english.published_at = english.published_at.replace(year=2099)
+    else:
+        english.discussion_open = False
+    english.save()
+    client.force_login(make_user())
+    response = post(client, french, french.questions.all()[1].pk, "Bonjour !", language="fr")
+    assert response.status_code == 403
+    assert english.slug not in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_each_version_shows_its_own_guest_reviewers_badge(client, pair):
+    """Cards are kept in the cache; the badge of a translation's reviewer, who is not the
+    original's, never shows on the original's page."""
+    english, french = pair
+    translator = make_user(display_name="Tina Translator")
+    french.reviewer.user = translator
+    french.reviewer.save()
+    make_comment(question=english.questions.first(), author=translator, body="Merci.")
+    assert (
+        "Guest reviewer" in client.get(url_in("en", "posts:review_detail", slug=french.slug)).text
+    )
+    assert "Guest reviewer" not in client.get(english.get_absolute_url()).text
+
+
+def test_hreflang_links_name_the_configured_domain_whatever_the_host(client, settings, pair):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    english, _ = pair
+    page = client.get(english.get_absolute_url(), HTTP_HOST="other.example").text
+    assert 'hreflang="fr" href="http://testserver/fr/' in page
+    assert "other.example" not in page.split("</head>")[0]
