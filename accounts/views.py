@@ -13,10 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 
-from posts.models import Review
+from posts.models import Review, questions_in
 
 from .adapter import site_path
 from .forms import NAME_TAKEN, ActivateTOTPForm, ProfileForm
@@ -36,9 +37,13 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:profile")
     # A guest reviewer follows their review from the moment it is linked to them: its
     # title shows here only once it is published.
-    follows = request.user.follows.filter(
-        question__review__in=Review.objects.published()
-    ).select_related("question__review")
+    follows = list(
+        request.user.follows.filter(question__review__in=Review.objects.published()).select_related(
+            "question__review__translation", "question__review__translation_of"
+        )
+    )
+    # Each question as the member reads it: its review's version in their language.
+    questions_in(get_language(), (follow.question for follow in follows))
     return render(request, "accounts/profile.html", {"form": form, "follows": follows})
 
 

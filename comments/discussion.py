@@ -92,14 +92,21 @@ def question_page(
 
 
 def conversation(
-    question: Question, number: int, first_id: int, viewer: Viewer, request: HttpRequest
+    question: Question,
+    number: int,
+    first_id: int,
+    viewer: Viewer,
+    request: HttpRequest,
+    thread: Question | None = None,
 ) -> QuestionDiscussion | None:
-    """A conversation in full, or None if the viewer sees none of it."""
-    roots = conversations(_conversation_rows(first_id, viewer)).get(question.pk, [])
+    """A conversation in full, or None if the viewer sees none of it; one of `thread` when
+    the question is a translation's (the original's question)."""
+    thread = thread or question
+    roots = conversations(_conversation_rows(first_id, viewer)).get(thread.pk, [])
     if not roots:
         return None
     html = render_threads(roots, viewer, question.review, request)
-    count = Comment.objects.filter(question=question).visible().count()
+    count = Comment.objects.filter(question=thread).visible().count()
     return QuestionDiscussion(question, number, count, 1, html)
 
 

@@ -1,5 +1,7 @@
 import logging
+import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -24,12 +26,12 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from accounts.roles import needs_two_factor
 from journalclub.markdown import render_comment
 from journalclub.times import moment_text
-from posts.models import Question, Review, language_choices
+from posts.models import Question, Review, language_choices, questions_in
 
 logger = logging.getLogger("journalclub.moderation")
 
@@ -49,9 +51,11 @@ def with_comment_counts(reviews: QuerySet) -> QuerySet:
 
 
 def active_discussions(reviews: QuerySet) -> QuerySet:
-    """Published `reviews` by their most recent comment everyone may read, newest first."""
+    """Published `reviews` by their most recent comment everyone may read, newest first:
+    the originals, which keep the comments, each with its `translation` selected."""
     return (
         reviews.published()
+        .select_related("translation", "translation_of")
         .annotate(
             last_comment_at=models.Max(
                 "comments__created_at", filter=visibility(ANONYMOUS, "comments__")
@@ -60,6 +64,27 @@ def active_discussions(reviews: QuerySet) -> QuerySet:
         .filter(last_comment_at__isnull=False)
         .order_by("-last_comment_at")
     )
+
+
+def questions_of_comments_in(language: str, comments: Iterable["Comment"]) -> None:
+    """Give each comment's question `in_language`: the question, and through it the review,
+    a reader in `language` sees the comment under (`posts.models.questions_in`). Select
+    each comment's `review__translation`, `review__translation_of` and `question`."""
+    comments = list(comments)
+    for comment in comments:
+        comment.question.review = comment.review
+    questions_in(language, (comment.question for comment in comments))
+
+
+def discussions_in(language: str, reviews: QuerySet) -> list[Review]:
+    """`active_discussions` as a reader in `language` names them: each review's published
+    version in that language (`Review.version_in`), with its original's `last_comment_at`."""
+    versions = []
+    for review in reviews:
+        version = review.version_in(language)
+        version.last_comment_at = review.last_comment_at
+        versions.append(version)
+    return versions
 
 
 @cache
@@ -242,7 +267,12 @@ class CommentQuerySet(models.QuerySet):
 
     def for_moderators(self) -> "CommentQuerySet":
         return self.select_related(
-            "review", "question", "author", "parent__author", "hidden_by"
+            "review__translation",
+            "review__translation_of",
+            "question",
+            "author",
+            "parent__author",
+            "hidden_by",
         ).prefetch_related("revisions")
 
     def flagged(self) -> "CommentQuerySet":
@@ -564,6 +594,14 @@ class Comment(models.Model):
         """Hidden automatically after flags, until a moderator decides."""
         return self.is_hidden and self.hidden_reason == HideReason.FLAGGED
 
+    @property
+    def hidden_note_text(self) -> str:
+        """The note shown with a hidden comment: a moderator's own words, or, when flags hid
+        it, the site's note in the reader's language."""
+        if self.hidden_by_id is None and self.hidden_reason == HideReason.FLAGGED:
+            return site_note_text(self.hidden_note)
+        return self.hidden_note
+
     @transaction.atomic
     def hide(self, *, by, reason: str, note: str = "") -> list["Flag"]:
         """Hide from everyone but the author and moderators. `by` is None for auto-hiding;
@@ -733,6 +771,32 @@ class Flag(models.Model):
         }
 
 
+# The notes the site writes itself when flags hide a comment ("3 members flagged it.") or are
+# upheld ("2 flags upheld."), stored in English: shown in the reader's language, from the number
+# they record. A moderator's own note is shown as written.
+SITE_NOTES = [
+    (
+        re.compile(r"(\d+) members? flagged it\."),
+        lambda count: ngettext(
+            "%(count)s member flagged it.", "%(count)s members flagged it.", count
+        ),
+    ),
+    (
+        re.compile(r"(\d+) flags? upheld\."),
+        lambda count: ngettext("%(count)s flag upheld.", "%(count)s flags upheld.", count),
+    ),
+]
+
+
+def site_note_text(note: str) -> str:
+    """`note`, in the active language if the site wrote it (SITE_NOTES)."""
+    for pattern, text in SITE_NOTES:
+        if match := pattern.fullmatch(note):
+            count = int(match.group(1))
+            return text(count) % {"count": count}
+    return note
+
+
 class ModerationAction(models.Model):
     """The audit trail: one row per moderation action, never changed afterwards."""
 
@@ -799,6 +863,14 @@ class ModerationAction(models.Model):
         if self.reason in HideReason.values:
             return HideReason(self.reason).label
         return self.reason
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language when the site wrote it (flags upheld, hidden
+        automatically); else the moderator's own words."""
+        if self.action in {self.Action.UPHOLD, self.Action.AUTO_HIDE}:
+            return site_note_text(self.note)
+        return self.note
 
     @classmethod
     def record(cls, action: str, *, actor, comment=None, member=None, reason="", note=""):

@@ -218,7 +218,9 @@ def suspend_member(
     hidden = 0
     if hide_comments:
         for comment in member.comments.filter(hidden_at__isnull=True, deleted_at__isnull=True):
-            comment.hide(by=by, reason=HideReason.OTHER, note=f"Member suspended: {reason}")
+            # The moderator's reason, in their own words, is the note its author sees on the
+            # card (the log's suspension entry tells moderators why it was hidden).
+            comment.hide(by=by, reason=HideReason.OTHER, note=reason)
             hidden += 1
         note += f"; hid {hidden} comment(s)"
     ModerationAction.record(

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -41,6 +42,7 @@ from .models import (
     QuestionFollow,
     Viewer,
     participation_refusal,
+    questions_of_comments_in,
 )
 from .moderation import (
     FlagRefused,
@@ -166,7 +168,14 @@ def render_question_page(
             question, question.number, viewer, request, requested, getattr(question, "thread", None)
         )
     else:
-        shown = discussion.conversation(question, question.number, conversation, viewer, request)
+        shown = discussion.conversation(
+            question,
+            question.number,
+            conversation,
+            viewer,
+            request,
+            getattr(question, "thread", None),
+        )
         if shown is None:
             raise Http404("This conversation is not shown.")
     context = {
@@ -201,17 +210,32 @@ def question_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     """One conversation (a top-level comment and every reply) in full."""
     first = get_object_or_404(
-        Comment.objects.select_related("question"),
+        Comment.objects.all(),
         pk=pk,
         parent=None,
         review__in=Review.objects.visible_to(request.user),
     )
     review = get_object_or_404(
-        Review.objects.visible_to(request.user).with_citation(), pk=first.review_id
+        Review.objects.visible_to(request.user)
+        .with_citation()
+        .select_related("translation__series", "translation__article", "translation__reviewer"),
+        pk=first.review_id,
     )
-    question = first.question
-    question.review = review
+    # Shown on the version in the reader's language when there is one, as question n of
+    # that version (unless it has no question n: then on the review as written).
+    version = review.version_in(get_language())
+    question = _question_showing(version, first.question_id)
+    if question is None and version.pk != review.pk:
+        question = _question_showing(review, first.question_id)
+    if question is None:
+        raise Http404("No such question.")
     return render_question_page(request, question, conversation=first.pk)
+
+
+def _question_showing(review: Review, thread_id: int) -> Question | None:
+    """The question of `review` that shows the thread of question `thread_id` (numbered)."""
+    questions = _numbered_questions(review)
+    return next((q for q in questions if q.thread and q.thread.pk == thread_id), None)
 
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
@@ -242,7 +266,8 @@ def _place_above(comment: Comment, viewer: Viewer) -> str:
         if (location := comment_location(above, viewer)) is not None:
             return location
         above = above.parent
-    return f"{comment.review.get_absolute_url()}#question-{comment.question.number}"
+    review = comment.review.version_in(get_language())  # as `location` does
+    return f"{review.get_absolute_url()}#question-{comment.question.number}"
 
 
 def _anchor(location: str) -> str:
@@ -584,13 +609,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         if filters.cleaned_data["last_week"]:
             recent = recent.filter(created_at__gte=timezone.now() - timedelta(days=7))
     per_page = settings.MODERATION_PER_PAGE
+    flagged = Paginator(comments.flagged(), per_page).get_page(
+        whole_number(request.GET.get("flags_page"))
+    )
+    recent = Paginator(recent, per_page).get_page(whole_number(request.GET.get("page")))
+    flagged.object_list, recent.object_list = list(flagged), list(recent)
+    pending = list(comments.awaiting_approval()[:per_page])
+    recently_hidden = list(comments.recently_hidden()[:10])
+    # Each comment's review and question as the moderator reads them.
+    questions_of_comments_in(get_language(), [*flagged, *pending, *recently_hidden, *recent])
     context = {
-        "flagged": Paginator(comments.flagged(), per_page).get_page(
-            whole_number(request.GET.get("flags_page"))
-        ),
-        "pending": comments.awaiting_approval()[:per_page],
-        "recently_hidden": comments.recently_hidden()[:10],
-        "recent": Paginator(recent, per_page).get_page(whole_number(request.GET.get("page"))),
+        "flagged": flagged,
+        "pending": pending,
+        "recently_hidden": recently_hidden,
+        "recent": recent,
         "filters": filters,
         "filter_query": _query_without_page(request),
     }
@@ -641,7 +673,12 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": member.public_name, "count": hidden},
         )
         return redirect("comments:member", pk=member.pk)
-    comments = member.comments.select_related("review").order_by("-created_at")[:50]
+    comments = list(
+        member.comments.select_related(
+            "review__translation", "review__translation_of", "question"
+        ).order_by("-created_at")[:50]
+    )
+    questions_of_comments_in(get_language(), comments)
     context = {"member": member, "form": form, "comments": comments}
     return render(request, "comments/member.html", context, status=400 if form.errors else 200)
 

@@ -1,7 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.flatpages.views import flatpage
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +31,9 @@ urlpatterns += i18n_patterns(
     path("", include("subscriptions.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    # Editors write the community guidelines in the admin (Flat pages).
-    path("guidelines/", flatpage, {"url": "/guidelines/"}, name="guidelines"),
+    # Editors write the community guidelines in the admin (Flat pages): /guidelines/ in
+    # English, /fr/guidelines/ in French (journalclub.views.guidelines).
+    path("guidelines/", views.guidelines, name="guidelines"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

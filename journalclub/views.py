@@ -3,12 +3,21 @@ import sys
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.flatpages.views import render_flatpage
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import InterfaceError, InternalError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -130,3 +139,23 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def guidelines(request: HttpRequest) -> HttpResponse:
+    """The community guidelines in the page's language: the flat page at /<language>/guidelines/
+    (/fr/guidelines/) when editors have written one, else the English one at /guidelines/.
+    Editors keep both in the admin (Flat pages)."""
+    language = get_language()
+    urls = ["/guidelines/"]
+    if language != settings.LANGUAGE_CODE:
+        urls.insert(0, f"/{language}/guidelines/")
+    pages = {
+        page.url: page
+        for page in FlatPage.objects.filter(url__in=urls, sites=get_current_site(request).id)
+    }
+    page = next((pages[url] for url in urls if url in pages), None)
+    if page is None:
+        raise Http404
+    # The language it is written in, for lang="…" when it is not the page's (the template).
+    page.language = language if page.url != "/guidelines/" else settings.LANGUAGE_CODE
+    return render_flatpage(request, page)

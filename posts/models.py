@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -267,10 +268,12 @@ class ReviewQuerySet(models.QuerySet):
         moments = [moment for pair in scheduled for moment in pair if moment and moment > now]
         return min(moments, default=None)
 
-    def in_language(self, language: str) -> "ReviewQuerySet":
-        """Each review once: its version in `language` where one is published, else the
-        review as written (lists and feeds show one of the two versions)."""
-        in_language = Review.objects.published().filter(language=language)
+    def in_language(self, language: str, among: "ReviewQuerySet | None" = None) -> "ReviewQuerySet":
+        """Each review once: its version in `language` where one is published (and is
+        `among` the reviews listed, when given: a topic's, a series'), else the review as
+        written (lists and feeds show one of the two versions)."""
+        versions = Review.objects.all() if among is None else among
+        in_language = versions.published().filter(language=language)
         return self.exclude(
             ~Q(language=language)
             & (Q(translation__in=in_language) | Q(translation_of__in=in_language))
@@ -547,6 +550,43 @@ class Question(NumberedItem):
         """The number readers see: this question's rank within its review."""
         ranks = list(self.review.questions.values_list("pk", flat=True))
         return ranks.index(self.pk) + 1
+
+
+def questions_in(language: str, questions: Iterable[Question]) -> None:
+    """Give each question `in_language`: the question a reader in `language` sees in its
+    place, its `review` set: question n of its review's published version in `language`
+    (`Review.version_in`), or the question itself where there is no such version or that
+    version has no question n (then the review is named as written, with its question).
+
+    Each question's `review` must be loaded with that review's `translation` and
+    `translation_of` (select_related), or those cost a query each. One query in all, and
+    none when no question has another version to show."""
+    questions = list(questions)
+    versions = {}
+    for question in questions:
+        question.in_language = question
+        version = question.review.version_in(language)
+        if version.pk != question.review_id:
+            versions[question.pk] = version
+    if not versions:
+        return
+    reviews = {version.pk for version in versions.values()}
+    reviews |= {question.review_id for question in questions if question.pk in versions}
+    ranked: dict[int, list[Question]] = {pk: [] for pk in reviews}
+    for item in Question.objects.filter(review_id__in=reviews).order_by("position", "id"):
+        ranked[item.review_id].append(item)
+    for question in questions:
+        if (version := versions.get(question.pk)) is None:
+            continue
+        own = [item.pk for item in ranked.get(question.review_id, [])]
+        if question.pk not in own:
+            continue
+        question.number = own.index(question.pk) + 1
+        theirs = ranked[version.pk]
+        if question.number <= len(theirs):
+            shown = theirs[question.number - 1]
+            shown.review, shown.number = version, question.number
+            question.in_language = shown
 
 
 def review_structured_data(review: Review, url: str) -> dict:

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -12,7 +13,13 @@ from django.views.generic import DetailView, ListView
 from comments.discussion import followed_question_ids, review_discussion
 from comments.export import can_export
 from comments.forms import CommentForm
-from comments.models import QuestionFollow, Viewer, active_discussions, with_comment_counts
+from comments.models import (
+    QuestionFollow,
+    Viewer,
+    active_discussions,
+    discussions_in,
+    with_comment_counts,
+)
 from journalclub.inputs import Atom1Feed, whole_number
 
 from .models import READ_IN, Question, Review, Series, Topic, review_structured_data
@@ -52,7 +59,9 @@ class ReviewListView(ReviewPagesView):
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(
             topics=Topic.objects.filter(reviews__in=Review.objects.published()).distinct(),
-            active_discussions=active_discussions(Review.objects.all())[:5],
+            active_discussions=discussions_in(
+                translation.get_language(), active_discussions(Review.objects.all())[:5]
+            ),
             **kwargs,
         )
 
@@ -64,7 +73,12 @@ class TopicListView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self) -> QuerySet:
-        published = Count("reviews", filter=Q(reviews__in=Review.objects.published()))
+        # A review and its translation count once: as their original.
+        published = Count(
+            Coalesce("reviews__translation_of", "reviews__pk"),
+            distinct=True,
+            filter=Q(reviews__in=Review.objects.published()),
+        )
         return Topic.objects.annotate(review_count=published).filter(review_count__gt=0)
 
 
@@ -73,7 +87,10 @@ class TopicDetailView(ReviewPagesView):
 
     def get_queryset(self) -> QuerySet:
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return with_comment_counts(Review.objects.for_cards()).filter(topics=self.topic)
+        # Each review once, in the reader's language when that version is on the topic too.
+        in_topic = Review.objects.filter(topics=self.topic)
+        reviews = Review.objects.for_cards().in_language(translation.get_language(), in_topic)
+        return with_comment_counts(reviews).filter(topics=self.topic)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -153,7 +170,9 @@ class SeriesDetailView(ReviewPagesView):
 
     def get_queryset(self) -> QuerySet:
         self.series = get_object_or_404(Series, slug=self.kwargs["slug"])
-        return with_comment_counts(Review.objects.for_cards()).filter(series=self.series)
+        in_series = Review.objects.filter(series=self.series)
+        reviews = Review.objects.for_cards().in_language(translation.get_language(), in_series)
+        return with_comment_counts(reviews).filter(series=self.series)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(series=self.series, **kwargs)

@@ -35,8 +35,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
-from comments.models import Comment
+from comments.models import Comment, questions_of_comments_in
 from posts.models import KeyFinding, Question, Review
 
 MAX_QUERY_LENGTH = 200
@@ -46,6 +47,9 @@ CONFIGS = {"en": "english", "fr": "french"}
 DEFAULT_CONFIG = "english"
 # What the SQLite fallback matches for a letter: the letter with any accent French puts on it.
 ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "y": "yÿ"}
+# and for two letters, the ligature French may write them as: "oeuvre", "œuvre".
+LIGATURES = {"oe": "œ", "ae": "æ"}
+UNLIGATED = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 # ts_headline marks matches with these private-use characters. They are removed from the
 # text it reads, so once the headline is escaped each one left is a mark we asked for.
 START, STOP = "\ue000", "\ue001"
@@ -72,8 +76,9 @@ def _stemmer():
 
 
 def fold(word: str) -> str:
-    """`word` without its accents: "évaluation", "evaluation"."""
-    decomposed = unicodedata.normalize("NFKD", word)
+    """`word` without its accents and ligatures: "évaluation", "evaluation"; "œuvre",
+    "oeuvre"."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(UNLIGATED))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
@@ -90,9 +95,22 @@ def stem(word: str) -> str:
 def word_pattern(word: str) -> str:
     """A regular expression for the words of `word`'s family: the stem after anything but a
     letter or digit (a Markdown "_" may come before it), then the rest of the word. Accents
-    do not matter: "evaluation" finds "évaluation", and "évaluation" "evaluation"."""
-    letters = (f"[{ACCENTED[c]}]" if c in ACCENTED else re.escape(c) for c in stem(word))
+    do not matter: "evaluation" finds "évaluation", and "évaluation" "evaluation"; nor do
+    ligatures: "oeuvre" finds "œuvre", and "œuvre" "oeuvre"."""
+    root, letters = stem(word), []
+    while root:
+        if ligature := LIGATURES.get(root[:2]):
+            letters.append(f"(?:{_letter(root[0])}{_letter(root[1])}|{ligature})")
+            root = root[2:]
+        else:
+            letters.append(_letter(root[0]))
+            root = root[1:]
     return rf"(?<![^\W_]){''.join(letters)}\w*"
+
+
+def _letter(char: str) -> str:
+    """A regular expression for `char` with any accent French puts on it."""
+    return f"[{ACCENTED[char]}]" if char in ACCENTED else re.escape(char)
 
 
 def plain_text(html: str) -> str:
@@ -136,6 +154,21 @@ class _WithoutTags(Func):
         "'(</(p|li|h[1-6]|blockquote|pre|td|th)>|<br\\s*/?>)', ' ', 'gi'), '<[^>]*>', '', 'g')"
     )
     output_field = TextField()
+
+
+def _unligated(*texts) -> list[Replace]:
+    """PostgreSQL: the texts (field names or expressions) with œ and æ written out as "oe"
+    and "ae", as the query is (`UNLIGATED`): its stemmers keep ligatures, so that "oeuvre"
+    would not find "œuvre". Snippets keep the ligatures, unmarked where the query had none."""
+    unligated = []
+    for text in texts:
+        expression = F(text) if isinstance(text, str) else text
+        for ligature, letters in UNLIGATED.items():
+            expression = Replace(
+                expression, Value(chr(ligature)), Value(letters), output_field=TextField()
+            )
+        unligated.append(expression)
+    return unligated
 
 
 def _config(prefix: str = "") -> Case:
@@ -184,15 +217,13 @@ def search_reviews(q: str) -> QuerySet:
     if _postgres():
         # Each review is read, and the query parsed, in its own language's configuration.
         config = F("search_config")
-        tsquery = SearchQuery(q, search_type="websearch", config=config)
+        tsquery = SearchQuery(q.translate(UNLIGATED), search_type="websearch", config=config)
         document = (
-            SearchVector("title", weight="A", config=config)
-            + SearchVector("standfirst", *CITATION_FIELDS, weight="B", config=config)
-            + SearchVector("summary", "commentary", weight="C", config=config)
+            SearchVector(*_unligated("title"), weight="A", config=config)
+            + SearchVector(*_unligated("standfirst", *CITATION_FIELDS), weight="B", config=config)
+            + SearchVector(*_unligated("summary", "commentary"), weight="C", config=config)
             + SearchVector(
-                "background",
-                _item_texts(KeyFinding),
-                _item_texts(Question),
+                *_unligated("background", _item_texts(KeyFinding), _item_texts(Question)),
                 weight="D",
                 config=config,
             )
@@ -227,14 +258,15 @@ def search_comments(q: str) -> QuerySet:
     comments = (
         Comment.objects.visible()
         .filter(review__in=Review.objects.published())
-        .select_related("review", "question", "author")
+        .select_related("review__translation", "review__translation_of", "question", "author")
         .annotate(kind=Value("comment"), question_number=_question_number())
     )
     if _postgres():
         config = F("search_config")
-        tsquery = SearchQuery(q, search_type="websearch", config=config)
+        tsquery = SearchQuery(q.translate(UNLIGATED), search_type="websearch", config=config)
+        document = SearchVector(*_unligated("body"), config=config)
         return (
-            comments.alias(search_config=_config(), document=SearchVector("body", config=config))
+            comments.alias(search_config=_config(), document=document)
             .filter(document=tsquery)
             .annotate(
                 rank=SearchRank(F("document"), tsquery),
@@ -327,9 +359,16 @@ class SearchResults:
         if stop > self.review_count:
             found += self.comments[max(start - self.review_count, 0) : stop - self.review_count]
         words = terms(self.q)
+        comments = [item for item in found if item.kind == "comment"]
+        for comment in comments:
+            comment.question.number = comment.question_number
+        # The review and question as the reader names them: the version in their language.
+        questions_of_comments_in(get_language(), comments)
         for item in found:
             source = item.snippet_source or ""
             item.snippet = highlight(source) if _postgres() else excerpt(source, words)
             if item.kind == "comment":
-                item.question_text = plain_text(item.question.text_html)
+                question = item.question.in_language
+                item.question_review = question.review
+                item.question_text = plain_text(question.text_html)
         return found

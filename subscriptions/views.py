@@ -32,7 +32,9 @@ def _subscribe_page(request: HttpRequest, form: SubscribeForm, *, status: int = 
         subscription = Subscriber.objects.of_member(request.user).confirmed().first()
     context = {
         "form": form,
-        "reviews": Review.objects.published().select_related("reviewer")[:LATEST_REVIEWS],
+        "reviews": Review.objects.published()
+        .in_language(get_language())
+        .select_related("reviewer")[:LATEST_REVIEWS],
         "feed_url": request.build_absolute_uri(reverse("posts:feed")),
         "subscription": subscription,
     }

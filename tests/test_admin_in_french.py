@@ -34,7 +34,7 @@ def test_the_review_form_labels_its_fields_in_french(superuser_client):
     assert label(html, "title") == "Titre"
     assert label(html, "standfirst") == "Chapeau"
     assert label(html, "series") == "Série"
-    assert label(html, "reviewer") == "Auteur de la recension"
+    assert label(html, "reviewer") == "Auteur·e de la recension"
     assert label(html, "discussion_open") == "Discussion ouverte"
     # A date and a time: the pair is named by its fieldset's legend.
     assert re.search(r"<legend>Date de publication\s:</legend>", html)

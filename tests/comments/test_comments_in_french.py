@@ -84,13 +84,13 @@ def test_queue_and_log_in_french(client):
     page = client.get("/fr/moderation/").content.decode()
     assert "<h1>Modération</h1>" in page
     assert "Commentaires signalés (1)" in page
-    assert "<strong>Pourriel</strong> de Flo" in page
+    assert "<strong>Pourriel</strong>, signalé par Flo" in page
     assert "Rejeter les signalements" in page
     comment.hide(by=moderator, reason=HideReason.OFF_TOPIC)
     log = client.get("/fr/moderation/log/").content.decode()
     assert "<h1>Journal de modération</h1>" in log
-    assert '<td data-label="Quoi">Masqué</td>' in log
-    assert '<td data-label="Motif">Hors sujet</td>' in log
+    assert f'<td data-label="Quoi{NBSP}:">Masqué</td>' in log
+    assert f'<td data-label="Motif{NBSP}:">Hors sujet</td>' in log
 
 
 def test_member_page_in_french(client):

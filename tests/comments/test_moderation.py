@@ -440,7 +440,7 @@ def test_every_action_is_logged_once_and_listed_for_moderators(client, settings)
         "Suspended",
         "Suspension lifted",
     ]:
-        assert f'<td data-label="What">{label}</td>' in page
+        assert f'<td data-label="What:">{label}</td>' in page
     assert client.get("/moderation/log/").status_code == 200
     client.force_login(make_user())
     assert client.get("/moderation/log/").status_code == 403

@@ -87,9 +87,9 @@ def test_the_log_tells_flags_upheld_from_flags_dismissed(client):
     }
     assert entries == {("hide", upheld.pk), ("uphold", upheld.pk), ("dismiss", dismissed.pk)}
     page = client.get("/moderation/log/").content.decode()
-    assert page.count('<td data-label="What">Flags upheld</td>') == 1
-    assert page.count('<td data-label="What">Flags dismissed</td>') == 1
-    assert page.count('<td data-label="What">Hidden</td>') == 1
+    assert page.count('<td data-label="What:">Flags upheld</td>') == 1
+    assert page.count('<td data-label="What:">Flags dismissed</td>') == 1
+    assert page.count('<td data-label="What:">Hidden</td>') == 1
 
 
 def test_an_auto_hidden_comment_is_kept_hidden_or_shown_again_by_the_moderator(client, settings):
@@ -344,7 +344,7 @@ def test_the_log_shows_reasons_as_people_say_them_on_a_wide_page(client):
     client.force_login(make_moderator())
     hide_from_queue(client, comment, reason="personal_information")
     page = client.get("/moderation/log/").content.decode()
-    assert '<td data-label="Reason">Personal information</td>' in page
+    assert '<td data-label="Reason:">Personal information</td>' in page
     assert "personal_information" not in page
     assert 'class="page page--wide"' in page
 

@@ -120,7 +120,7 @@ def test_a_french_speaking_broker_joins_the_discussion_in_french(
     submit(page, question_2.get_by_role("link", name="Connectez-vous pour commenter"))
     assert page.url.startswith(f"{base}/fr/accounts/login/?next=")
     step(page, "connexion")
-    submit(page, page.locator("main").get_by_role("link", name="enregistrer"))
+    submit(page, page.locator("main").get_by_role("link", name="créez-en un"))
     assert page.url.startswith(f"{base}/fr/accounts/signup/?next=")
 
     form = page.locator("main form")
@@ -129,7 +129,7 @@ def test_a_french_speaking_broker_joins_the_discussion_in_french(
     form.get_by_label("Mot de passe :", exact=True).fill("cheval-correct-agrafe")
     form.get_by_label("Mot de passe (confirmation)").fill("cheval-correct-agrafe")
     step(page, "inscription")
-    submit(page, form.get_by_role("button", name="Création de compte"))
+    submit(page, form.get_by_role("button", name="Créer un compte"))
     assert page.url == f"{base}/fr/accounts/confirm-email/"
     step(page, "verifiez-votre-courriel")
 
@@ -248,10 +248,10 @@ def test_a_french_speaking_broker_joins_the_discussion_in_french(
     item = flagged_section.locator(
         ".queue-item", has=moderator_page.locator(f"#comment-{flagged.pk}")
     )
-    # The English review's title and question, inside the French page, are marked English.
+    # The review and question as the French moderator reads them: the French version's.
     context = item.locator(".queue-item__context")
-    assert context.get_by_role("link", name=english.title).get_attribute("lang") == "en"
-    assert context.locator("span[lang=en]").inner_text() == "What did they read first?"
+    assert context.get_by_role("link", name=french.title).get_attribute("lang") == "fr"
+    assert context.locator("span[lang=fr]").inner_text() == "Qu’ont-ils lu en premier ?"
     assert "Une publicité." in item.inner_text()
     submit(moderator_page, item.get_by_role("link", name=f"Masquer le commentaire {flagged.pk}"))
     moderator_page.get_by_label("Pourquoi le masquer ?").select_option(label="Pourriel")

@@ -89,9 +89,9 @@ def test_moderator_hides_a_flagged_comment_from_the_queue(live_server, page, mai
 
     page.goto(f"{live_server.url}/moderation/log/")
     rows = page.locator(".log-table tbody tr")
-    assert rows.nth(0).locator('td[data-label="What"]').inner_text() == "Flags upheld"
-    assert rows.nth(1).locator('td[data-label="What"]').inner_text() == "Hidden"
-    assert rows.nth(1).locator('td[data-label="Reason"]').inner_text() == "Spam"
+    assert rows.nth(0).locator('td[data-label="What:"]').inner_text() == "Flags upheld"
+    assert rows.nth(1).locator('td[data-label="What:"]').inner_text() == "Hidden"
+    assert rows.nth(1).locator('td[data-label="Reason:"]').inner_text() == "Spam"
     # The log uses the window's width, beyond the reading column.
     table_width = page.locator(".log-table").bounding_box()["width"]
     assert table_width > 900

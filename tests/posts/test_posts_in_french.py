@@ -112,7 +112,7 @@ def test_subscribe_page_in_french(client):
     html = page(client, "/fr/subscribe/")
     assert "<h1>S’abonner aux nouvelles recensions</h1>" in html
     assert "Votre adresse courriel" in html
-    assert "Dans un lecteur de fils" in html
+    assert "Dans un lecteur de flux" in html
 
 
 def test_subscribe_form_errors_in_french(client):

@@ -45,6 +45,26 @@ def test_the_sqlite_fallback_folds_accents(client):
     assert result_links(result_titles(client, "menee")) == [review.get_absolute_url()]
 
 
+def test_ligatures_and_the_letters_they_join_find_each_other(client):
+    written = make_review(
+        language="fr", title="Une grille d’analyse", commentary="La mise en œuvre des politiques."
+    )
+    spelled_out = make_review(language="fr", commentary="Le cæcum et la mise en oeuvre.")
+    make_review(language="fr", commentary="Rien à voir.")
+    both = sorted([written.get_absolute_url(), spelled_out.get_absolute_url()])
+    for q in ("mise en oeuvre", "mise en œuvre", "MISE EN ŒUVRE", "Oeuvre"):
+        assert sorted(result_links(result_titles(client, q))) == both, q
+    assert result_links(result_titles(client, "caecum")) == [spelled_out.get_absolute_url()]
+    comment = make_comment(body="Une manœuvre habile.", language="fr")
+    assert result_links(result_titles(client, "manoeuvre")) == [comment.get_absolute_url()]
+
+
+@sqlite_only
+def test_the_sqlite_fallback_marks_a_match_written_with_a_ligature(client):
+    make_review(language="fr", commentary="La mise en œuvre des politiques.")
+    assert "<mark>œuvre</mark>" in result_titles(client, "oeuvre")
+
+
 def test_french_words_find_french_reviews_by_their_family(client):
     review = make_review(
         language="fr",

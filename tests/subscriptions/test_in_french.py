@@ -60,7 +60,7 @@ def test_the_confirmation_link_opens_the_french_page(client, mailoutbox):
     run_tasks()
     path = re.search(r"https?://testserver(/fr/subscribe/confirm/\S+/)", mailoutbox[0].body)[1]
     done = client.post(path).content.decode()
-    assert "<h1>Vous êtes abonné</h1>" in done
+    assert "<h1>Abonnement confirmé</h1>" in done
     assert Subscriber.objects.get().is_confirmed
 
 
@@ -91,7 +91,7 @@ def test_a_member_subscribing_from_a_french_page_gets_french_emails(client):
     response = client.post("/fr/subscribe/member/", follow=True)
     assert Subscriber.objects.get().language == "fr"
     assert (
-        f"Abonnement fait{NB}: les nouvelles recensions et synthèses seront envoyées à "
+        f"Abonnement confirmé{NB}: les nouvelles recensions et synthèses seront envoyées à "
         "membre@example.org." in response.content.decode()
     )
 
