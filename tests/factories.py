@@ -32,6 +32,12 @@ def make_user(*, username: str = "", editor: bool = False, verified: bool = True
     return user
 
 
+def make_moderator(**fields):
+    user = make_user(**fields)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
 def make_series(**fields) -> Series:
     n = next(_sequence)
     fields.setdefault("name", f"Series {n}")

@@ -7,14 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from comments.models import Comment, Flag, HideReason, ModerationAction
 from comments.moderation import flag_comment, suspend_member
-from tests.factories import make_comment, make_user
+from tests.factories import make_comment, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +25,6 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 def back_to_english(settings):
     yield
     translation.activate(settings.LANGUAGE_CODE)
-
-
-def make_moderator(**fields):
-    user = make_user(**fields)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 # 1. The community guidelines in the page's language

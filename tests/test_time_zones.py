@@ -7,13 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.template import Context, Template
 from django.utils import timezone
 
 from comments.models import Comment, CommentRevision, ModerationAction, QuestionFollow
 from comments.moderation import flag_comment
-from tests.factories import make_comment, make_review, make_user
+from tests.factories import make_comment, make_moderator, make_review, make_user
 from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
@@ -117,12 +116,6 @@ def test_the_edit_deadline_shows_the_members_zone(client):
         f"{deadline:%H:%M} {deadline.tzname()}</time>."
     ) in page
     assert deadline.tzname() in ("PST", "PDT")
-
-
-def make_moderator(**fields):
-    moderator = make_user(**fields)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
-    return moderator
 
 
 def test_queue_log_and_member_page_show_labelled_times_in_the_moderators_zone(client):

@@ -2,12 +2,11 @@
 whoever's request sent them."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import translation
 
 from comments.models import Flag, HideReason, Viewer
 from comments.moderation import hide_comment
-from tests.factories import make_comment, make_review, make_user
+from tests.factories import make_comment, make_moderator, make_review, make_user
 from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +18,6 @@ NBSP = "\u00a0"
 def back_to_english(settings):
     yield
     translation.activate(settings.LANGUAGE_CODE)
-
-
-def make_moderator(**fields):
-    user = make_user(**fields)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def test_question_page_in_french_counts_comments_in_the_plural(client):

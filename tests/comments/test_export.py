@@ -7,13 +7,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from comments.export import discussion_rows
 from comments.models import HideReason
 from posts.models import Review
-from tests.factories import make_comment, make_review, make_user
+from tests.factories import make_comment, make_moderator, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +31,6 @@ HEADER = [
 ]
 START = datetime(2025, 3, 3, 14, 5, tzinfo=UTC)
 UTF8_BOM = b"\xef\xbb\xbf"
-
-
-def make_moderator(**fields):
-    user = make_user(**fields)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def at(minutes: int) -> datetime:
